@@ -1,0 +1,158 @@
+package dev.pgcdc.replicator.value;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * date, time, timetz, timestamp and timestamptz, read in the ISO DateStyle that PostgreSQL uses by
+ * default and that pgjdbc sets, and written as ISO-8601 strings with the fraction PostgreSQL printed
+ * (up to microseconds, trailing zeros dropped). timestamptz is shifted to UTC and ends in 'Z'; timetz
+ * keeps its own offset, as ±HH:MM. Years BC use ISO's astronomical numbering (1 BC is 0000,
+ * 44 BC is -0043), years past 9999 get a '+' sign. 'infinity' and '-infinity' stay as they are.
+ * Text in another DateStyle fails to parse and so is passed on as text.
+ */
+final class DateTimeText {
+
+    private static final String BC_SUFFIX = " BC";
+
+    private DateTimeText() {
+    }
+
+    static JsonNode date(String text) {
+        if (isInfinity(text)) {
+            return TextNode.valueOf(text);
+        }
+        TextCursor in = new TextCursor(text);
+        int[] ymd = readDate(in);
+        boolean bc = readEra(in);
+        LocalDate date = LocalDate.of(year(ymd[0], bc), ymd[1], ymd[2]);
+        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE.format(date));
+    }
+
+    static JsonNode timestamp(String text) {
+        if (isInfinity(text)) {
+            return TextNode.valueOf(text);
+        }
+        TextCursor in = new TextCursor(text);
+        int[] ymd = readDate(in);
+        in.expect(' ');
+        int[] time = readTime(in, false);
+        boolean bc = readEra(in);
+        LocalDateTime value = LocalDateTime.of(year(ymd[0], bc), ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
+        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(value));
+    }
+
+    static JsonNode timestampWithTimeZone(String text) {
+        if (isInfinity(text)) {
+            return TextNode.valueOf(text);
+        }
+        TextCursor in = new TextCursor(text);
+        int[] ymd = readDate(in);
+        in.expect(' ');
+        int[] time = readTime(in, false);
+        ZoneOffset offset = readOffset(in);
+        boolean bc = readEra(in);
+        LocalDateTime local = LocalDateTime.of(year(ymd[0], bc), ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
+        LocalDateTime utc = LocalDateTime.ofEpochSecond(local.toEpochSecond(offset), time[3], ZoneOffset.UTC);
+        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(utc) + "Z");
+    }
+
+    /** time is already ISO-8601 (24:00:00 included, which java.time cannot hold), so it is checked and kept. */
+    static JsonNode time(String text) {
+        TextCursor in = new TextCursor(text);
+        readTime(in, true);
+        in.expectEnd();
+        return TextNode.valueOf(text);
+    }
+
+    static JsonNode timeWithTimeZone(String text) {
+        TextCursor in = new TextCursor(text);
+        String time = in.readUntil("+-");
+        TextCursor timeCursor = new TextCursor(time);
+        readTime(timeCursor, true);
+        timeCursor.expectEnd();
+        ZoneOffset offset = readOffset(in);
+        in.expectEnd();
+        return TextNode.valueOf(time + (offset.getTotalSeconds() == 0 ? "+00:00" : offset.getId()));
+    }
+
+    private static boolean isInfinity(String text) {
+        return text.equals("infinity") || text.equals("-infinity");
+    }
+
+    /** Returns {year of era, month, day}; the year has four or more digits. */
+    private static int[] readDate(TextCursor in) {
+        int year = in.readInt(4, 9);
+        in.expect('-');
+        int month = in.readInt(2, 2);
+        in.expect('-');
+        int day = in.readInt(2, 2);
+        return new int[] {year, month, day};
+    }
+
+    /** Returns {hour, minute, second, nanosecond}; hour 24 is allowed only for the time type's 24:00:00. */
+    private static int[] readTime(TextCursor in, boolean allowEndOfDay) {
+        int hour = in.readInt(2, 2);
+        in.expect(':');
+        int minute = in.readInt(2, 2);
+        in.expect(':');
+        int second = in.readInt(2, 2);
+        int nanos = in.tryConsume('.') ? readNanos(in) : 0;
+        boolean endOfDay = allowEndOfDay && hour == 24 && minute == 0 && second == 0 && nanos == 0;
+        if ((hour > 23 && !endOfDay) || minute > 59 || second > 59) {
+            throw in.error("time of day out of range");
+        }
+        return new int[] {hour, minute, second, nanos};
+    }
+
+    /** Reads the one to nine digits after the decimal point as nanoseconds. */
+    private static int readNanos(TextCursor in) {
+        int nanos = 0;
+        int scale = 100_000_000;
+        int count = 0;
+        while (!in.atEnd() && in.peek() >= '0' && in.peek() <= '9') {
+            if (count == 9) {
+                throw in.error("more than nine fractional digits");
+            }
+            nanos += (in.next() - '0') * scale;
+            scale /= 10;
+            count++;
+        }
+        if (count == 0) {
+            throw in.error("expected fractional digits");
+        }
+        return nanos;
+    }
+
+    /** Reads ±HH, ±HH:MM or ±HH:MM:SS; PostgreSQL prints only as much as is non-zero. */
+    private static ZoneOffset readOffset(TextCursor in) {
+        char sign = in.next();
+        if (sign != '+' && sign != '-') {
+            throw in.error("expected a UTC offset");
+        }
+        int hours = in.readInt(2, 2);
+        int minutes = in.tryConsume(':') ? in.readInt(2, 2) : 0;
+        int seconds = in.tryConsume(':') ? in.readInt(2, 2) : 0;
+        return sign == '+'
+                ? ZoneOffset.ofHoursMinutesSeconds(hours, minutes, seconds)
+                : ZoneOffset.ofHoursMinutesSeconds(-hours, -minutes, -seconds);
+    }
+
+    private static boolean readEra(TextCursor in) {
+        boolean bc = in.tryConsumeWord(BC_SUFFIX);
+        in.expectEnd();
+        return bc;
+    }
+
+    /** Year of era to ISO proleptic year: 1 BC is year 0. */
+    private static int year(int yearOfEra, boolean bc) {
+        if (yearOfEra == 0) {
+            throw new IllegalArgumentException("year 0 does not exist in PostgreSQL's AD/BC numbering");
+        }
+        return bc ? 1 - yearOfEra : yearOfEra;
+    }
+}
