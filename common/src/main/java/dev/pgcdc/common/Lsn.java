@@ -1,5 +1,7 @@
 package dev.pgcdc.common;
 
+import java.util.regex.Pattern;
+
 /**
  * A PostgreSQL write-ahead-log position (LSN). The value is an unsigned 64-bit byte offset, so
  * comparisons are unsigned; the text form is the server's {@code 16/3002D50} (two hex halves).
@@ -8,19 +10,18 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
     public static final Lsn ZERO = new Lsn(0);
 
+    private static final Pattern TEXT_FORM = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+
     /** Parses the server's text form, e.g. {@code 16/3002D50}; throws IllegalArgumentException otherwise. */
     public static Lsn parse(String text) {
-        int slash = text == null ? -1 : text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1 || slash > 8 || text.length() - slash - 1 > 8) {
+        // Long.parseLong alone would accept a sign ("-1/0"), which is no LSN.
+        if (text == null || !TEXT_FORM.matcher(text).matches()) {
             throw new IllegalArgumentException("not an LSN (expected e.g. 16/3002D50): " + text);
         }
-        try {
-            long high = Long.parseLong(text.substring(0, slash), 16);
-            long low = Long.parseLong(text.substring(slash + 1), 16);
-            return new Lsn(high << 32 | low);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an LSN (expected e.g. 16/3002D50): " + text, e);
-        }
+        int slash = text.indexOf('/');
+        long high = Long.parseLong(text.substring(0, slash), 16);
+        long low = Long.parseLong(text.substring(slash + 1), 16);
+        return new Lsn(high << 32 | low);
     }
 
     public boolean isAfter(Lsn other) {

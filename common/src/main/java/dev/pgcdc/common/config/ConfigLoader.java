@@ -3,6 +3,7 @@ package dev.pgcdc.common.config;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads the YAML configuration into {@link PgcdcConfig}, or fails with a {@link ConfigException}
- * listing every problem. Touches nothing but the file.
+ * listing every problem. Touches nothing but the file. No message echoes a credential: values
+ * after credential keys are masked in every problem, even when the YAML does not parse.
  */
 public final class ConfigLoader {
 
@@ -32,6 +34,7 @@ public final class ConfigLoader {
         return load(file, daemon, System.getenv());
     }
 
+    /** Like {@link #load(Path, Daemon)}, with the environment {@code ${VAR}} is resolved from. */
     public static PgcdcConfig load(Path file, Daemon daemon, Map<String, String> environment) {
         String text;
         try {
@@ -39,14 +42,33 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file.toAbsolutePath() + " does not exist; pass the right path"
                     + " with --config (the project's config.yaml is an example)");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("config file " + file.toAbsolutePath() + " is not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException("config file " + file.toAbsolutePath() + " is a directory; pass the path of"
+                        + " the YAML file with --config");
+            }
             throw new ConfigException("cannot read config file " + file.toAbsolutePath() + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()) + "; check the path and its permissions");
         }
         return parse(text, file.toString(), daemon, environment::get);
     }
 
+    /**
+     * Parses configuration text; {@code sourceName} names it in messages (e.g. the file path) and
+     * {@code environment} resolves {@code ${VAR}} (null for an unset variable).
+     */
     public static PgcdcConfig parse(String yaml, String sourceName, Daemon daemon, Function<String, String> environment) {
+        try {
+            return parseUnscrubbed(yaml, sourceName, daemon, environment);
+        } catch (ConfigException e) {
+            throw new ConfigException(SecretScrubber.of(yaml).scrub(e.problems()));
+        }
+    }
+
+    private static PgcdcConfig parseUnscrubbed(String yaml, String sourceName, Daemon daemon,
+            Function<String, String> environment) {
         Node root = compose(new StringReader(yaml), sourceName);
         if (!(root instanceof MappingNode)) {
             throw new ConfigException(sourceName + ": the file must be a YAML mapping with sections such as postgres:,"

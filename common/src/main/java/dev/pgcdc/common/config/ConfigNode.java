@@ -48,7 +48,12 @@ public final class ConfigNode {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode key) {
-                    entries.put(key.getValue(), tuple);
+                    NodeTuple earlier = entries.putIfAbsent(key.getValue(), tuple);
+                    if (earlier != null) {
+                        // SnakeYAML's compose() does not check duplicates; a silent "last one wins" hides typos.
+                        problem(key, "duplicate key '" + key.getValue() + "' (first at line " + line(earlier.getKeyNode())
+                                + "); keep one of them");
+                    }
                 } else {
                     problem(tuple.getKeyNode(), "a key must be a plain name");
                 }
@@ -63,8 +68,7 @@ public final class ConfigNode {
 
     public boolean has(String key) {
         known.add(key);
-        return entries.containsKey(key) && !(entries.get(key).getValueNode() instanceof ScalarNode s && s.getValue().isEmpty()
-                && s.getTag().getValue().endsWith(":null"));
+        return entries.containsKey(key) && !(entries.get(key).getValueNode() instanceof ScalarNode s && isNull(s));
     }
 
     /** Keys present in this mapping, in file order. */
@@ -78,11 +82,12 @@ public final class ConfigNode {
     }
 
     public String requiredString(String key, String hint) {
+        int reported = problems.size();
         String value = scalar(key);
         if (value == null || value.isBlank()) {
-            if (value == null && !entries.containsKey(key)) {
+            if (!entries.containsKey(key)) {
                 missing(key, hint);
-            } else {
+            } else if (problems.size() == reported) {
                 problem(key, "must not be empty; " + hint);
             }
             return "";
@@ -108,6 +113,7 @@ public final class ConfigNode {
         return value == null ? null : new Secret(value);
     }
 
+    /** A whole number in {@code [min, max]}; {@code _} separators are allowed ({@code 10_000}). */
     public int integer(String key, int defaultValue, int min, int max) {
         String value = scalar(key);
         if (value == null) {
@@ -152,15 +158,23 @@ public final class ConfigNode {
             problem(key, "expected a duration such as 500ms, 10s, 5m, 2h or 7d, got '" + value + "'");
             return defaultValue;
         }
-        long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
-        return switch (unit) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofMillis(amount);
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (unit) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> Duration.ofMillis(amount);
+            };
+            // Callers work in milliseconds; toMillis() throws when the value does not fit.
+            duration.toMillis();
+            return duration;
+        } catch (NumberFormatException | ArithmeticException e) {
+            problem(key, "'" + value + "' is too long a duration; use at most a few years, e.g. 365d");
+            return defaultValue;
+        }
     }
 
     /** A size written as {@code 1048576}, {@code 512kb}, {@code 10mb} or {@code 1gb} (binary units). */
@@ -174,14 +188,19 @@ public final class ConfigNode {
             problem(key, "expected a size such as 1048576, 512kb, 10mb or 1gb, got '" + value + "'");
             return defaultValue;
         }
-        long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "b" : matcher.group(2);
-        return switch (unit) {
-            case "kb", "k" -> amount * 1024;
-            case "mb", "m" -> amount * 1024 * 1024;
-            case "gb", "g" -> amount * 1024 * 1024 * 1024;
-            default -> amount;
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (unit) {
+                case "kb", "k" -> Math.multiplyExact(amount, 1024L);
+                case "mb", "m" -> Math.multiplyExact(amount, 1024L * 1024);
+                case "gb", "g" -> Math.multiplyExact(amount, 1024L * 1024 * 1024);
+                default -> amount;
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            problem(key, "'" + value + "' is too large a size; use e.g. 10mb or 1gb");
+            return defaultValue;
+        }
     }
 
     /** An enum written as its lower-case name ({@code when_needed}; {@code when-needed} also accepted). */
@@ -235,12 +254,13 @@ public final class ConfigNode {
     }
 
     public List<String> requiredStringList(String key, String hint) {
+        int reported = problems.size();
         List<String> values = stringList(key, null);
         if (values == null) {
-            if (entries.containsKey(key)) {
-                problem(key, "must list at least one entry; " + hint);
-            } else {
+            if (!entries.containsKey(key)) {
                 missing(key, hint);
+            } else if (problems.size() == reported) {
+                problem(key, "must list at least one entry; " + hint);
             }
             return List.of();
         }
@@ -328,13 +348,16 @@ public final class ConfigNode {
 
     private void flatten(String fullPath, String prefix, MappingNode mapping, Map<String, String> into) {
         for (NodeTuple tuple : mapping.getValue()) {
-            String name = prefix + ((ScalarNode) tuple.getKeyNode()).getValue();
+            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                problem(tuple.getKeyNode(), "a key must be a plain name");
+                continue;
+            }
+            String name = prefix + keyNode.getValue();
             Node value = tuple.getValueNode();
             if (value instanceof MappingNode nested) {
                 flatten(fullPath, name + ".", nested, into);
             } else if (value instanceof ScalarNode scalar) {
-                String substituted = substitute(fullPath.substring(path.isEmpty() ? 0 : path.length() + 1) + "." + name,
-                        scalar.getValue());
+                String substituted = substitute(relative(fullPath) + "." + name, scalar.getValue());
                 if (substituted != null) {
                     into.put(name, substituted);
                 }
@@ -342,12 +365,19 @@ public final class ConfigNode {
                 List<String> items = new ArrayList<>();
                 for (Node item : sequence.getValue()) {
                     if (item instanceof ScalarNode scalar) {
-                        items.add(scalar.getValue());
+                        String substituted = substitute(relative(fullPath) + "." + name, scalar.getValue());
+                        items.add(substituted == null ? "" : substituted);
+                    } else {
+                        problem(item, "each element of " + fullPath + "." + name + " must be a plain value");
                     }
                 }
                 into.put(name, String.join(",", items));
             }
         }
+    }
+
+    private String relative(String fullPath) {
+        return fullPath.substring(path.isEmpty() ? 0 : path.length() + 1);
     }
 
     /** Records a problem with the value of {@code key} in this mapping. */

@@ -32,7 +32,11 @@ public record ElasticsearchConfig(
         List<String> addresses = node.requiredStringList("addresses",
                 "list the Elasticsearch URLs, e.g. addresses: [http://localhost:9200]");
         for (String address : addresses) {
-            if (!address.matches("https?://[^/\\s]+(/.*)?")) {
+            if (address.matches("([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@.*")) {
+                // Not echoed: the part before '@' is a credential.
+                node.problem("addresses", "an address must not contain a user name or password; set elasticsearch.username"
+                        + " and elasticsearch.password (or api_key) instead");
+            } else if (!address.matches("https?://[^/\\s]+(/.*)?")) {
                 node.problem("addresses", "'" + address + "' is not an http:// or https:// URL, e.g. http://localhost:9200");
             }
         }

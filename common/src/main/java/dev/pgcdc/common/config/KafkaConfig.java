@@ -45,8 +45,9 @@ public record KafkaConfig(
     static KafkaConfig from(ConfigNode node) {
         List<String> brokers = node.requiredStringList("brokers", "list the bootstrap servers, e.g. brokers: [localhost:9092]");
         for (String broker : brokers) {
-            if (!broker.matches("[^:\\s]+:\\d{1,5}")) {
-                node.problem("brokers", "'" + broker + "' is not host:port, e.g. localhost:9092");
+            if (!broker.matches("([^:\\s\\[\\]]+|\\[[0-9A-Fa-f:.]+]):\\d{1,5}")
+                    || Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1)) > 65535) {
+                node.problem("brokers", "'" + broker + "' is not host:port with a port up to 65535, e.g. localhost:9092");
             }
         }
         String topic = node.string("topic", "cdc-events");

@@ -26,10 +26,15 @@ public record PassThroughProperties(Map<String, String> values) {
         return shown.toString();
     }
 
+    /**
+     * Whether a key names a credential, e.g. {@code sasl.jaas.config}, {@code ssl.key.password},
+     * {@code api_key} or {@code basic.auth.user.info}; {@code _} and {@code -} count as dots.
+     */
     public static boolean isSensitive(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
-                || lower.contains("credential") || lower.contains("token") || lower.endsWith(".key")
-                || lower.contains("api.key") || lower.contains("apikey");
+        String lower = key.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
+        return lower.contains("password") || lower.contains("passwd") || lower.contains("secret") || lower.contains("jaas")
+                || lower.contains("credential") || lower.contains("token") || lower.endsWith(".key") || lower.equals("key")
+                || lower.contains("api.key") || lower.contains("apikey") || lower.contains("user.info")
+                || lower.contains("private");
     }
 }

@@ -7,6 +7,11 @@ import java.util.regex.Pattern;
 /**
  * The {@code postgres} section: where to connect and what to capture. Slot and publication names
  * are checked here because they end up inside replication commands.
+ *
+ * <p>{@code adjustPublication}: when the publication exists with another table list, make it
+ * list exactly the configured tables (default false: an existing publication is left alone and
+ * a missing table is reported). {@code connectTimeout}: TCP connect and login timeout.
+ * {@code properties}: pgjdbc connection properties passed through (e.g. {@code sslmode}).
  */
 public record PostgresConfig(
         String host,
@@ -16,7 +21,10 @@ public record PostgresConfig(
         String dbname,
         String slotName,
         String publicationName,
-        List<TableConfig> tables) {
+        List<TableConfig> tables,
+        boolean adjustPublication,
+        java.time.Duration connectTimeout,
+        PassThroughProperties properties) {
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern PUBLICATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -68,6 +76,12 @@ public record PostgresConfig(
                 node.problem("tables", "lists the same table twice; list each table once");
             }
         }
-        return new PostgresConfig(host, port, user, password, dbname, slotName, publication, tables);
+        boolean adjust = node.bool("adjust_publication", false);
+        java.time.Duration connectTimeout = node.duration("connect_timeout", java.time.Duration.ofSeconds(10));
+        if (connectTimeout.toSeconds() < 1) {
+            node.problem("connect_timeout", "must be at least 1s, e.g. 10s");
+        }
+        return new PostgresConfig(host, port, user, password, dbname, slotName, publication, tables, adjust,
+                connectTimeout, node.passThrough("properties"));
     }
 }

@@ -25,22 +25,28 @@ import java.util.Objects;
  * The row objects are Jackson trees. Contract: nobody mutates them after the event is built
  * (the codec and the daemons only read them); copying them on every access would cost the hot
  * path an allocation per column.
+ *
+ * <p>Equality follows the JSON the event encodes to, so that a decoded event equals the one that
+ * was encoded: object members compare regardless of order, and two numbers are equal when they
+ * are written with the same digits ({@code 42} as an int or a long; {@code 10.50} differs from
+ * {@code 10.5}; a decimal with a negative scale such as {@code 1.2E+3} equals the integer
+ * {@code 1200}). The hash code leaves the row objects out so that it stays consistent with that.
  */
 @JsonPropertyOrder({"before", "after", "op", "ts_ms", "source", "key", "columns", "unchanged_toast"})
 public record ChangeEvent(
         @JsonProperty("before") @JsonInclude(JsonInclude.Include.ALWAYS) ObjectNode before,
         @JsonProperty("after") @JsonInclude(JsonInclude.Include.ALWAYS) ObjectNode after,
-        @JsonProperty("op") Op op,
-        @JsonProperty("ts_ms") long tsMs,
-        @JsonProperty("source") Source source,
+        @JsonProperty(value = "op", required = true) Op op,
+        @JsonProperty(value = "ts_ms", required = true) long tsMs,
+        @JsonProperty(value = "source", required = true) Source source,
         @JsonProperty("key") @JsonInclude(JsonInclude.Include.ALWAYS) ObjectNode key,
         @JsonProperty("columns") List<Column> columns,
         @JsonProperty("unchanged_toast") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unchangedToast) {
 
     @JsonCreator
     public ChangeEvent {
-        Objects.requireNonNull(op, "op");
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(op, "'op' is required");
+        Objects.requireNonNull(source, "'source' is required");
         columns = columns == null ? List.of() : List.copyOf(columns);
         unchangedToast = unchangedToast == null ? List.of() : List.copyOf(unchangedToast);
         switch (op) {
@@ -63,5 +69,23 @@ public record ChangeEvent(
     /** The names of the key columns, in key order. */
     public List<String> keyColumns() {
         return columns.stream().filter(Column::key).map(Column::name).toList();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ChangeEvent that
+                && op == that.op
+                && tsMs == that.tsMs
+                && source.equals(that.source)
+                && columns.equals(that.columns)
+                && unchangedToast.equals(that.unchangedToast)
+                && JsonValues.same(before, that.before)
+                && JsonValues.same(after, that.after)
+                && JsonValues.same(key, that.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(op, tsMs, source, columns, unchangedToast);
     }
 }

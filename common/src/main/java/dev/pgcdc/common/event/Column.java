@@ -9,12 +9,12 @@ import java.util.Objects;
  * whether it belongs to the row's key.
  */
 public record Column(
-        @JsonProperty("name") String name,
-        @JsonProperty("type") String type,
+        @JsonProperty(value = "name", required = true) String name,
+        @JsonProperty(value = "type", required = true) String type,
         @JsonProperty("key") boolean key) {
 
     public Column {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(name, "'name' is required");
+        Objects.requireNonNull(type, "'type' is required");
     }
 }

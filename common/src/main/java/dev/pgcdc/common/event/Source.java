@@ -21,21 +21,21 @@ public record Source(
         @JsonProperty("connector") String connector,
         @JsonProperty("name") String name,
         @JsonProperty("db") String db,
-        @JsonProperty("schema") String schema,
-        @JsonProperty("table") String table,
+        @JsonProperty(value = "schema", required = true) String schema,
+        @JsonProperty(value = "table", required = true) String table,
         @JsonProperty("txId") Long txId,
-        @JsonProperty("lsn") long lsn,
-        @JsonProperty("commit_lsn") long commitLsn,
-        @JsonProperty("sequence") long sequence,
+        @JsonProperty(value = "lsn", required = true) long lsn,
+        @JsonProperty(value = "commit_lsn", required = true) long commitLsn,
+        @JsonProperty(value = "sequence", required = true) long sequence,
         @JsonProperty("ts_ms") long tsMs,
-        @JsonProperty("snapshot") SnapshotMarker snapshot) {
+        @JsonProperty(value = "snapshot", required = true) SnapshotMarker snapshot) {
 
     public static final String CONNECTOR = "pgcdc";
 
     public Source {
-        Objects.requireNonNull(schema, "schema");
-        Objects.requireNonNull(table, "table");
-        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(schema, "'schema' is required");
+        Objects.requireNonNull(table, "'table' is required");
+        Objects.requireNonNull(snapshot, "'snapshot' is required");
     }
 
     /** {@code schema.table}, unquoted. */
