@@ -1,0 +1,395 @@
+package dev.pgcdc.sink;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.common.event.Column;
+import dev.pgcdc.sink.es.Backoff;
+import dev.pgcdc.sink.es.BulkWriter;
+import dev.pgcdc.sink.es.EsUnavailableException;
+import dev.pgcdc.sink.es.IndexAdmin;
+import dev.pgcdc.sink.es.Outcome;
+import dev.pgcdc.sink.index.IndexNames;
+import dev.pgcdc.sink.index.Plan;
+import dev.pgcdc.sink.index.RowVersion;
+import dev.pgcdc.sink.index.Write;
+import dev.pgcdc.sink.kafka.DeadLetters;
+import dev.pgcdc.sink.kafka.OffsetTracker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a batch of received records to Elasticsearch and marks each record finished in the
+ * {@link OffsetTracker} only once all its writes are acknowledged (or it was dead-lettered).
+ *
+ * <p>Per batch: records that are not change events go to the dead-letter topic; new columns get
+ * their mappings; row writes superseded by a newer tombstone are dropped; the writes go out in bulk
+ * requests of at most {@code bulk_max_actions} items / {@code bulk_max_bytes}; items that failed
+ * retriably (429, 5xx, connection errors) are retried alone, with jittered exponential backoff,
+ * forever; during the backoff the {@link Waiter} keeps the consumer polling with its partitions
+ * paused. A 409 means a newer version is stored and counts as success (see
+ * {@link dev.pgcdc.sink.index.EventMapper}). Partial updates (unchanged TOAST columns) are resolved
+ * against the stored document first; a batch is cut before a partial update of a document an
+ * earlier record of the batch writes, so the read sees that write. An item Elasticsearch
+ * rejects for good dead-letters its event. A truncate splits the batch: what came before is
+ * applied first, then the truncate, then the rest.
+ *
+ * <p>Called from the sink's loop thread only.
+ */
+public final class Applier {
+
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+    /** Waits out a backoff delay while the consumer keeps polling; throws when the sink stops. */
+    @FunctionalInterface
+    public interface Waiter {
+        void await(Duration delay) throws AbandonedException;
+    }
+
+    private final BulkWriter writer;
+    private final IndexAdmin admin;
+    private final IndexNames names;
+    private final String metadataField;
+    private final DeadLetters deadLetters;
+    private final OffsetTracker offsets;
+    private final Backoff backoff;
+    private final int maxActions;
+    private final long maxBytes;
+    private final Waiter waiter;
+    private boolean tombstonesExist = true;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong superseded = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    public Applier(BulkWriter writer, IndexAdmin admin, IndexNames names, String metadataField, DeadLetters deadLetters,
+                   OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, Waiter waiter) {
+        this.writer = writer;
+        this.admin = admin;
+        this.names = names;
+        this.metadataField = metadataField;
+        this.deadLetters = deadLetters;
+        this.offsets = offsets;
+        this.backoff = backoff;
+        this.maxActions = maxActions;
+        this.maxBytes = maxBytes;
+        this.waiter = waiter;
+    }
+
+    /** Looks once whether any tombstone exists, so that look-ups can be skipped until the first delete. */
+    public void start() {
+        tombstonesExist = retrying("counting tombstones", () -> admin.hasDocuments(names.tombstones()));
+    }
+
+    /** Events applied (written or superseded) since start; thread-safe read. */
+    public long applied() {
+        return applied.get();
+    }
+
+    public long superseded() {
+        return superseded.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    public void apply(List<Pending> batch) {
+        List<Pending> segment = new ArrayList<>();
+        Set<String> touched = new java.util.HashSet<>();
+        for (Pending pending : batch) {
+            Plan plan = pending.plan();
+            if (plan != null && plan.truncate()) {
+                applySegment(segment);
+                segment.clear();
+                touched.clear();
+                applyTruncate(pending);
+                continue;
+            }
+            if (plan != null && plan.docId() != null) {
+                String doc = plan.mirrorIndex() + "/" + plan.docId();
+                // A partial update reads the stored document: earlier writes of that document must be applied first.
+                if (isPartial(plan) && touched.contains(doc)) {
+                    applySegment(segment);
+                    segment.clear();
+                    touched.clear();
+                }
+                touched.add(doc);
+            }
+            segment.add(pending);
+        }
+        applySegment(segment);
+    }
+
+    private static boolean isPartial(Plan plan) {
+        return plan.writes().stream().anyMatch(w -> w instanceof Write.PartialUpdate);
+    }
+
+    private void applySegment(List<Pending> segment) {
+        List<Pending> live = new ArrayList<>(segment.size());
+        for (Pending pending : segment) {
+            if (pending.poison() != null) {
+                deadLetters.send(pending.record(), pending.poison());
+                offsets.finished(pending.partition(), pending.record().offset());
+            } else {
+                live.add(pending);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        ensureMappings(live);
+        if (tombstonesExist) {
+            live = dropSuperseded(live);
+        }
+        live = resolvePartialUpdates(live);
+        for (Pending done : runWrites(live)) {
+            offsets.finished(done.partition(), done.record().offset());
+            applied.incrementAndGet();
+        }
+    }
+
+    private void applyTruncate(Pending truncate) {
+        tombstonesExist = true;
+        if (runWrites(List.of(truncate)).isEmpty()) {
+            return; // dead-lettered
+        }
+        Plan plan = truncate.plan();
+        long deleted = retrying("truncating " + plan.mirrorIndex(),
+                () -> admin.deleteOlderThan(plan.mirrorIndex(), metadataField, plan.version()));
+        log.info("truncate of {} at {} removed {} documents", plan.mirrorIndex(), plan.version(), deleted);
+        offsets.finished(truncate.partition(), truncate.record().offset());
+        applied.incrementAndGet();
+    }
+
+    private void ensureMappings(List<Pending> live) {
+        Map<String, Map<String, Column>> columnsByIndex = new LinkedHashMap<>();
+        for (Pending pending : live) {
+            Map<String, Column> columns = columnsByIndex.computeIfAbsent(pending.plan().mirrorIndex(), k -> new LinkedHashMap<>());
+            for (Column column : pending.plan().columns()) {
+                columns.putIfAbsent(column.name(), column);
+            }
+        }
+        columnsByIndex.forEach((index, columns) -> retrying("mapping " + index, () -> {
+            admin.ensureColumns(index, List.copyOf(columns.values()));
+            return null;
+        }));
+    }
+
+    /**
+     * Turns each partial update into a full versioned write of the stored document overlaid with the
+     * changed columns, or drops it when the stored document is at or above its version. A missing
+     * document gets the changed columns alone: better a row without its unchanged TOAST columns than
+     * no row (the next full write of the row completes it).
+     */
+    private List<Pending> resolvePartialUpdates(List<Pending> live) {
+        Map<String, List<String>> idsByIndex = new LinkedHashMap<>();
+        for (Pending pending : live) {
+            for (Write write : pending.plan().writes()) {
+                if (write instanceof Write.PartialUpdate partial) {
+                    idsByIndex.computeIfAbsent(partial.index(), k -> new ArrayList<>()).add(partial.id());
+                }
+            }
+        }
+        if (idsByIndex.isEmpty()) {
+            return live;
+        }
+        Map<String, Map<String, ObjectNode>> stored = new LinkedHashMap<>();
+        idsByIndex.forEach((index, ids) -> stored.put(index,
+                retrying("reading documents for partial updates", () -> admin.sources(index, ids))));
+        List<Pending> result = new ArrayList<>(live.size());
+        for (Pending pending : live) {
+            Plan plan = pending.plan();
+            if (!isPartial(plan)) {
+                result.add(pending);
+                continue;
+            }
+            List<Write> writes = new ArrayList<>();
+            for (Write write : plan.writes()) {
+                if (write instanceof Write.PartialUpdate partial) {
+                    ObjectNode current = stored.get(partial.index()).get(partial.id());
+                    if (current != null && !partial.version().isNewerThan(storedVersion(current))) {
+                        superseded.incrementAndGet();
+                        continue;
+                    }
+                    ObjectNode merged = current == null ? partial.doc().deepCopy() : current.deepCopy();
+                    merged.setAll(partial.doc());
+                    writes.add(new Write.VersionedIndex(partial.index(), partial.id(), partial.version(), bytes(merged)));
+                } else {
+                    writes.add(write);
+                }
+            }
+            result.add(new Pending(pending.record(), new Plan(plan.mirrorIndex(), plan.docId(), plan.op(), plan.version(),
+                    writes, plan.truncate(), plan.columns()), null));
+        }
+        return result;
+    }
+
+    private RowVersion storedVersion(ObjectNode document) {
+        var meta = document.path(metadataField);
+        return new RowVersion(meta.path("commit_lsn").asLong(0), meta.path("sequence").asLong(0));
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return ChangeEventCodec.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree always serialises", e);
+        }
+    }
+
+    private List<Pending> dropSuperseded(List<Pending> live) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Pending pending : live) {
+            Plan plan = pending.plan();
+            if (plan.writesRow()) {
+                ids.add(IndexNames.rowTombstoneId(plan.mirrorIndex(), plan.docId()));
+                ids.add(IndexNames.truncateTombstoneId(plan.mirrorIndex()));
+            }
+        }
+        if (ids.isEmpty()) {
+            return live;
+        }
+        Map<String, RowVersion> tombstones = retrying("looking up tombstones",
+                () -> admin.versions(names.tombstones(), List.copyOf(ids)));
+        if (tombstones.isEmpty()) {
+            return live;
+        }
+        List<Pending> result = new ArrayList<>(live.size());
+        for (Pending pending : live) {
+            Plan plan = pending.plan();
+            if (plan.writesRow() && (newer(tombstones.get(IndexNames.rowTombstoneId(plan.mirrorIndex(), plan.docId())), plan)
+                    || newer(tombstones.get(IndexNames.truncateTombstoneId(plan.mirrorIndex())), plan))) {
+                superseded.incrementAndGet();
+                result.add(new Pending(pending.record(), plan.withoutMirrorWrites(), null));
+            } else {
+                result.add(pending);
+            }
+        }
+        return result;
+    }
+
+    private static boolean newer(RowVersion tombstone, Plan plan) {
+        return tombstone != null && tombstone.isNewerThan(plan.version());
+    }
+
+    private record Task(Pending owner, Write write) {
+    }
+
+    /** Writes every item's writes until each is acknowledged or its event dead-lettered; returns the applied items. */
+    private List<Pending> runWrites(List<Pending> items) {
+        Map<Pending, int[]> remaining = new IdentityHashMap<>();
+        Set<Pending> dead = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Task> queue = new ArrayList<>();
+        for (Pending item : items) {
+            remaining.put(item, new int[] {item.plan().writes().size()});
+            if (item.plan().writes().stream().anyMatch(w -> w.index().equals(names.tombstones()))) {
+                tombstonesExist = true;
+            }
+            for (Write write : item.plan().writes()) {
+                queue.add(new Task(item, write));
+            }
+        }
+        int attempt = 0;
+        while (!queue.isEmpty()) {
+            List<Task> round = queue;
+            queue = new ArrayList<>();
+            boolean backOff = false;
+            String lastProblem = null;
+            int from = 0;
+            while (from < round.size()) {
+                int to = from;
+                long bytes = 0;
+                while (to < round.size() && to - from < maxActions
+                        && (to == from || bytes + round.get(to).write().approximateBytes() <= maxBytes)) {
+                    bytes += round.get(to).write().approximateBytes();
+                    to++;
+                }
+                List<Task> chunk = round.subList(from, to).stream().filter(t -> !dead.contains(t.owner())).toList();
+                from = to;
+                if (chunk.isEmpty()) {
+                    continue;
+                }
+                List<Outcome> outcomes;
+                try {
+                    outcomes = writer.write(chunk.stream().map(Task::write).toList());
+                } catch (EsUnavailableException e) {
+                    queue.addAll(chunk);
+                    backOff = true;
+                    lastProblem = e.getMessage();
+                    continue;
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    Task task = chunk.get(i);
+                    Outcome outcome = outcomes.get(i);
+                    switch (outcome.kind()) {
+                        case APPLIED -> remaining.get(task.owner())[0]--;
+                        case CONFLICT -> {
+                            // Every write carries its commit LSN as external version: a newer one is stored.
+                            superseded.incrementAndGet();
+                            remaining.get(task.owner())[0]--;
+                        }
+                        case RETRY -> {
+                            queue.add(task);
+                            backOff = true;
+                            lastProblem = outcome.reason();
+                        }
+                        case REJECTED -> {
+                            if (dead.add(task.owner())) {
+                                deadLetters.send(task.owner().record(), "elasticsearch rejected the " + describe(task.write())
+                                        + " of " + task.write().index() + "/" + task.write().id() + " (HTTP " + outcome.status()
+                                        + "): " + outcome.reason());
+                                offsets.finished(task.owner().partition(), task.owner().record().offset());
+                            }
+                        }
+                    }
+                }
+            }
+            if (backOff && !queue.isEmpty()) {
+                retries.incrementAndGet();
+                Duration delay = backoff.delay(attempt++);
+                log.warn("{} writes not acknowledged by Elasticsearch ({}); retrying them in {} ms (attempt {})",
+                        queue.size(), lastProblem, delay.toMillis(), attempt);
+                waiter.await(delay);
+            }
+        }
+        List<Pending> done = new ArrayList<>();
+        for (Pending item : items) {
+            if (!dead.contains(item) && remaining.get(item)[0] <= 0) {
+                done.add(item);
+            }
+        }
+        return done;
+    }
+
+    private static String describe(Write write) {
+        return write instanceof Write.VersionedDelete ? "delete" : "document";
+    }
+
+    private interface Call<T> {
+        T call() throws EsUnavailableException;
+    }
+
+    private <T> T retrying(String what, Call<T> call) {
+        int attempt = 0;
+        while (true) {
+            try {
+                return call.call();
+            } catch (EsUnavailableException e) {
+                retries.incrementAndGet();
+                Duration delay = backoff.delay(attempt++);
+                log.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), delay.toMillis());
+                waiter.await(delay);
+            }
+        }
+    }
+}
