@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * list exactly the configured tables (default false: an existing publication is left alone and
  * a missing table is reported). {@code connectTimeout}: TCP connect and login timeout.
  * {@code properties}: pgjdbc connection properties passed through (e.g. {@code sslmode}).
+ *
+ * <p>{@code snapshotMode} ({@code snapshot_mode}, default {@code initial}): when the tables are
+ * read whole; see {@link SnapshotMode}.
  */
 public record PostgresConfig(
         String host,
@@ -24,7 +27,8 @@ public record PostgresConfig(
         List<TableConfig> tables,
         boolean adjustPublication,
         java.time.Duration connectTimeout,
-        PassThroughProperties properties) {
+        PassThroughProperties properties,
+        SnapshotMode snapshotMode) {
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern PUBLICATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -81,7 +85,8 @@ public record PostgresConfig(
         if (connectTimeout.toSeconds() < 1) {
             node.problem("connect_timeout", "must be at least 1s, e.g. 10s");
         }
+        SnapshotMode snapshotMode = node.choice("snapshot_mode", SnapshotMode.class, SnapshotMode.INITIAL);
         return new PostgresConfig(host, port, user, password, dbname, slotName, publication, tables, adjust,
-                connectTimeout, node.passThrough("properties"));
+                connectTimeout, node.passThrough("properties"), snapshotMode);
     }
 }

@@ -20,6 +20,13 @@ import java.time.Duration;
  * @param reconnectInitialBackoff first wait before reconnecting after a lost connection
  * @param reconnectMaxBackoff longest wait between reconnection attempts
  * @param reconnectMaxAttempts attempts before giving up; zero retries for ever
+ * @param snapshotWorkers how many connections read snapshot chunks in parallel
+ * @param snapshotChunkSize rows per key-range chunk of a table with a key (the unit of parallel
+ *     reading and of resumable progress)
+ * @param snapshotFetchSize rows fetched per round trip by a snapshot cursor (bounds memory)
+ * @param snapshotProgressInterval how often snapshot progress is logged
+ * @param backfillChunkSize rows per chunk of an on-demand backfill; each chunk is held in memory
+ *     between its watermarks, and the stream pauses while it is selected
  */
 public record ReplicatorConfig(
         Path positionPath,
@@ -31,7 +38,12 @@ public record ReplicatorConfig(
         Duration shutdownTimeout,
         Duration reconnectInitialBackoff,
         Duration reconnectMaxBackoff,
-        int reconnectMaxAttempts) {
+        int reconnectMaxAttempts,
+        int snapshotWorkers,
+        int snapshotChunkSize,
+        int snapshotFetchSize,
+        Duration snapshotProgressInterval,
+        int backfillChunkSize) {
 
     static ReplicatorConfig from(ConfigNode node) {
         Path positionPath = Path.of(node.string("position_path", "data/replicator-position"));
@@ -56,7 +68,16 @@ public record ReplicatorConfig(
             node.problem("reconnect_max_backoff", "must be at least reconnect_initial_backoff, and both above 0");
         }
         int maxAttempts = node.integer("reconnect_max_attempts", 0, 0, Integer.MAX_VALUE);
+        int workers = node.integer("snapshot_workers", 4, 1, 64);
+        int chunkSize = node.integer("snapshot_chunk_size", 50_000, 10, 100_000_000);
+        int fetchSize = node.integer("snapshot_fetch_size", 2_000, 10, 1_000_000);
+        Duration progressInterval = node.duration("snapshot_progress_interval", Duration.ofSeconds(10));
+        if (progressInterval.isZero() || progressInterval.isNegative()) {
+            node.problem("snapshot_progress_interval", "must be above 0, e.g. 10s");
+        }
+        int backfillChunkSize = node.integer("backfill_chunk_size", 2_000, 1, 1_000_000);
         return new ReplicatorConfig(positionPath, statusInterval, heartbeat, maxEvents, maxBytes, sync, shutdown,
-                initialBackoff, maxBackoff, maxAttempts);
+                initialBackoff, maxBackoff, maxAttempts, workers, chunkSize, fetchSize, progressInterval,
+                backfillChunkSize);
     }
 }

@@ -1,0 +1,167 @@
+package dev.pgcdc.replicator.kafka;
+
+import dev.pgcdc.common.config.KafkaConfig;
+import dev.pgcdc.common.config.TableId;
+import dev.pgcdc.common.event.ChangeEvent;
+import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.common.event.Op;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends change events to Kafka with an idempotent producer ({@code acks=all}). Record key:
+ * {@link ChangeEventCodec#encodeKey}, so every change of a row lands in one partition, in order;
+ * value: {@link ChangeEventCodec#encode}. A truncate goes to every partition of its topic (explicit
+ * partition numbers), so each partition carries it in order with the row changes it holds.
+ *
+ * <p>Each send is counted in the {@link AckTracker}; the producer callback reports the outcome
+ * there (O(1), on the producer's I/O thread). {@link #send(ChangeEvent, AckTracker)} is called on the
+ * stream thread only; {@link #send(ChangeEvent, Delivery)} (snapshot rows) from any thread.
+ */
+public final class EventProducer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventProducer.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final KafkaConfig config;
+    private final Map<TableId, String> topics = new ConcurrentHashMap<>();
+
+    public EventProducer(KafkaConfig config) {
+        this(new KafkaProducer<>(properties(config)), config);
+    }
+
+    EventProducer(Producer<byte[], byte[]> producer, KafkaConfig config) {
+        this.producer = producer;
+        this.config = config;
+    }
+
+    /**
+     * The producer properties: safe defaults, then {@code kafka.properties}, then
+     * {@code kafka.producer}, then the settings the delivery guarantee depends on (idempotence,
+     * {@code acks=all}, byte-array serializers), which cannot be overridden.
+     */
+    public static Properties properties(KafkaConfig config) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-replicator");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // send() must not hold the stream thread for long when Kafka is unreachable (wal_sender_timeout).
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.putAll(config.properties().values());
+        props.putAll(config.producer().values());
+        Map<String, String> enforced = Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        enforced.forEach((key, value) -> {
+            Object given = props.get(key);
+            if (given != null && !value.equalsIgnoreCase(given.toString())
+                    && !(key.equals(ProducerConfig.ACKS_CONFIG) && "-1".equals(given.toString()))) {
+                LOG.warn("kafka producer property {}={} ignored: the replicator needs {}={} not to lose or reorder events",
+                        key, given, key, value);
+            }
+            props.put(key, value);
+        });
+        return props;
+    }
+
+    /** The topic of a table (the single topic, or the pattern filled in). */
+    public String topicFor(TableId table) {
+        return topics.computeIfAbsent(table, config::topicFor);
+    }
+
+    /**
+     * Sends one event, counted in the tracker's open transaction.
+     *
+     * @throws RuntimeException a Kafka client error from {@code send} itself (e.g. metadata timeout);
+     *     classify it with {@link KafkaErrors}
+     */
+    public void send(ChangeEvent event, AckTracker tracker) {
+        String topic = topicFor(new TableId(event.source().schema(), event.source().table()));
+        byte[] key = ChangeEventCodec.encodeKey(event);
+        byte[] value = ChangeEventCodec.encode(event);
+        if (event.op() == Op.TRUNCATE) {
+            List<PartitionInfo> partitions = producer.partitionsFor(topic);
+            for (PartitionInfo partition : partitions) {
+                send(new ProducerRecord<>(topic, partition.partition(), key, value), tracker, value.length);
+            }
+        } else {
+            send(new ProducerRecord<>(topic, key, value), tracker, value.length);
+        }
+    }
+
+    /**
+     * Sends one row event (not a truncate) and reports its outcome to {@code delivery}, which is
+     * called once, on the producer's I/O thread (or on the caller's thread when {@code send}
+     * itself fails, before this method throws). Callable from any thread.
+     *
+     * @return the size of the record value in bytes
+     */
+    public int send(ChangeEvent event, Delivery delivery) {
+        if (event.op() == Op.TRUNCATE) {
+            throw new IllegalArgumentException("a truncate goes through send(event, tracker)");
+        }
+        String topic = topicFor(new TableId(event.source().schema(), event.source().table()));
+        byte[] value = ChangeEventCodec.encode(event);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ChangeEventCodec.encodeKey(event), value);
+        try {
+            producer.send(record, (metadata, exception) -> {
+                if (exception == null) {
+                    delivery.acknowledged();
+                } else {
+                    delivery.failed(exception);
+                }
+            });
+        } catch (RuntimeException e) {
+            delivery.failed(e);
+            throw e;
+        }
+        return value.length;
+    }
+
+    /** The outcome of one send; exactly one method is called, once, and it must be O(1) and not block. */
+    public interface Delivery {
+        void acknowledged();
+
+        void failed(Exception exception);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, AckTracker tracker, int bytes) {
+        AckTracker.Ack ack = tracker.track(bytes);
+        try {
+            producer.send(record, (metadata, exception) -> {
+                if (exception == null) {
+                    ack.acknowledged();
+                } else {
+                    ack.failed(exception);
+                }
+            });
+        } catch (RuntimeException e) {
+            ack.failed(e);
+            throw e;
+        }
+    }
+
+    /** Closes the producer, waiting at most {@code timeout} for sends in flight. */
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}
