@@ -187,7 +187,11 @@ public final class KafkaServer implements KafkaEndpoint, AutoCloseable {
     }
 
     private List<String> javaCommand() {
-        String classPath = System.getProperty("java.class.path");
+        // The broker runs in its own data directory, so relative class path entries must be made absolute.
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         if (Thread.currentThread().getContextClassLoader().getResource("kafka/Kafka.class") == null
                 && ClassLoader.getSystemResource("kafka/Kafka.class") == null) {
             throw new IllegalStateException("kafka.Kafka is not on the class path; the broker runs from this JVM's "
