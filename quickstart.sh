@@ -103,6 +103,8 @@ replicator:
   position_path: $work/replicator-position
 logging:
   sqlite_path: $work/logs/cdc.db
+metrics:
+  host: 127.0.0.1
 YAML
 
 log "starting cdc-replicator and es-sink (java -jar)"
@@ -155,6 +157,9 @@ Try:
   curl '$ES_URL/cdc_public_customers/_doc/1001?pretty'
   curl '$ES_URL/cdc_public_orders/_search?q=status:paid&size=3&pretty'
   java -jar cdc-replicator/target/cdc-replicator.jar logs --config $work/config.yaml --limit 20
+  java -jar cdc-replicator/target/cdc-replicator.jar status --config $work/config.yaml
+Health and metrics: http://127.0.0.1:8081/health  http://127.0.0.1:8081/metrics  (replicator)
+                    http://127.0.0.1:8082/health  http://127.0.0.1:8082/metrics  (sink)
 Change rows with psql and watch the documents follow. Config: $work/config.yaml, logs: $work/*.log
 EOT
 

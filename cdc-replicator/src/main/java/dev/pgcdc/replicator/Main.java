@@ -5,8 +5,12 @@ import dev.pgcdc.common.config.ConfigLoader;
 import dev.pgcdc.common.config.Daemon;
 import dev.pgcdc.common.config.PgcdcConfig;
 import dev.pgcdc.common.config.TableId;
+import dev.pgcdc.common.health.Health;
+import dev.pgcdc.common.health.HealthServer;
 import dev.pgcdc.common.logging.Logging;
 import dev.pgcdc.common.logging.LogsCommand;
+import dev.pgcdc.common.metrics.Metrics;
+import dev.pgcdc.common.metrics.ReplicatorMetrics;
 import dev.pgcdc.replicator.pg.Connections;
 import dev.pgcdc.replicator.snapshot.Backfill;
 import java.nio.file.Path;
@@ -28,13 +32,22 @@ import picocli.CommandLine.Option;
  * and turns SIGTERM/SIGINT into a clean stop (stop reading, flush Kafka, persist and confirm the
  * last fully acknowledged commit, exit 0 within 10 s).
  *
- * <p>Exit codes: 0 stopped on request, 1 fatal error (rejected credentials, missing prerequisite,
- * lost slot, a Kafka error retrying cannot cure), 2 bad configuration or command line.
+ * <p>While running it serves {@code /health} and {@code /metrics} on {@code metrics.replicator_port}.
+ *
+ * <p>Exit codes: 0 stopped on request (check: all passed), 1 fatal error (rejected credentials,
+ * missing prerequisite, lost slot, a Kafka error retrying cannot cure; a failed check), 2 bad
+ * configuration or command line.
  */
 @Command(name = "cdc-replicator", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Streams every change of the configured PostgreSQL tables into Kafka (pgoutput logical"
+        description = {"Streams every change of the configured PostgreSQL tables into Kafka (pgoutput logical"
                 + " replication), keeping the confirmed position in LMDB.",
-        subcommands = {Main.Run.class, Main.Snapshot.class, LogsCommand.class})
+                "Without a subcommand it runs the replicator, like 'run'."},
+        footer = {"", "Exit codes: 0 stopped on request (check: all passed), 1 fatal error or a failed check,"
+                + " 2 bad configuration or command line.",
+                "While running: GET /health, /health/live, /health/ready and /metrics on metrics.replicator_port"
+                        + " (default 8081)."},
+        subcommands = {Main.Run.class, ReplicatorCheck.class, ReplicatorStatus.class, Main.Snapshot.class,
+                DropSlot.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -42,11 +55,16 @@ public final class Main implements Callable<Integer> {
     private static final Duration HARD_STOP_MARGIN = Duration.ofMillis(1500);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
+            description = "YAML configuration file; ${VAR} and ${VAR:-default} are read from the environment"
+                    + " (default: ${DEFAULT-VALUE})")
     Path config;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 
     @Override
@@ -55,7 +73,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code cdc-replicator run --config FILE}: the same as without a subcommand. */
-    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the replicator (the default).")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the replicator (the default):"
+            + " snapshot per postgres.snapshot_mode, then stream. SIGTERM or Ctrl-C stops it within 10 s.")
     static final class Run implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
                 description = "YAML configuration file (default: ${DEFAULT-VALUE})")
@@ -126,15 +145,39 @@ public final class Main implements Callable<Integer> {
             System.err.println("cdc-replicator: " + e.getMessage());
             return 2;
         }
-        try (Logging logging = Logging.configure(config.logging(), "cdc-replicator")) {
-            Replicator replicator = new Replicator(config, version(), Clock.systemUTC());
-            installSignalHandlers(replicator, config.replicator().shutdownTimeout().plus(HARD_STOP_MARGIN));
-            LOG.info("cdc-replicator {} starting", version());
-            int code = replicator.run();
+        try (Logging logging = Logging.configure(config.logging(), "cdc-replicator");
+                Metrics metrics = new Metrics("cdc-replicator", version())) {
+            Clock clock = Clock.systemUTC();
+            Health health = new Health(clock);
+            Replicator replicator = new Replicator(config, version(), clock,
+                    new ReplicatorMetrics(metrics.registry(), clock), health);
+            int code;
+            try (HealthServer server = startHttp(config, health, metrics)) {
+                installSignalHandlers(replicator, config.replicator().shutdownTimeout().plus(HARD_STOP_MARGIN));
+                LOG.info("cdc-replicator {} starting", version());
+                code = replicator.run();
+            }
             if (code != 0) {
                 System.err.println("cdc-replicator: stopped on a fatal error; see the log above");
             }
             return code;
+        }
+    }
+
+    /** The /health and /metrics endpoint, or null when metrics.replicator_port is 0. */
+    private static HealthServer startHttp(PgcdcConfig config, Health health, Metrics metrics) {
+        int port = config.metrics().replicatorPort();
+        if (port == 0) {
+            LOG.info("metrics.replicator_port is 0: not serving /health and /metrics");
+            return null;
+        }
+        try {
+            return HealthServer.start(config.metrics().host(), port, "cdc-replicator", version(), health,
+                    metrics.registry());
+        } catch (java.io.UncheckedIOException e) {
+            // Monitoring must not stop the data path: run on, say so loudly (a health check will notice).
+            LOG.error("{}; running without /health and /metrics", e.getMessage());
+            return null;
         }
     }
 
@@ -173,7 +216,7 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"cdc-replicator " + version()};
+            return new String[] {"cdc-replicator " + version(), "Java " + System.getProperty("java.version")};
         }
     }
 }

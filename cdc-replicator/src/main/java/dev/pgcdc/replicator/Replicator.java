@@ -7,7 +7,9 @@ import dev.pgcdc.common.config.PostgresConfig;
 import dev.pgcdc.common.config.ReplicatorConfig;
 import dev.pgcdc.common.config.SnapshotMode;
 import dev.pgcdc.common.config.TableConfig;
+import dev.pgcdc.common.health.Health;
 import dev.pgcdc.common.logging.Logging;
+import dev.pgcdc.common.metrics.ReplicatorMetrics;
 import dev.pgcdc.common.retry.Backoff;
 import dev.pgcdc.replicator.event.ConvertedColumnTypes;
 import dev.pgcdc.replicator.event.TransactionAssembler;
@@ -19,6 +21,7 @@ import dev.pgcdc.replicator.pg.CatalogTableKeys;
 import dev.pgcdc.replicator.pg.Connections;
 import dev.pgcdc.replicator.pg.Heartbeat;
 import dev.pgcdc.replicator.pg.JdbcTypeCatalog;
+import dev.pgcdc.replicator.pg.LagProbe;
 import dev.pgcdc.replicator.pg.PgErrors;
 import dev.pgcdc.replicator.pg.Prerequisites;
 import dev.pgcdc.replicator.pg.Publication;
@@ -90,11 +93,24 @@ public final class Replicator {
     /** Set when the work is done without streaming ({@code initial_only}): {@link #run} returns 0. */
     private volatile boolean finished;
     private volatile SnapshotProgress snapshotProgress;
+    private final ReplicatorMetrics metrics;
+    private final Health health;
 
     public Replicator(PgcdcConfig config, String version, Clock clock) {
+        this(config, version, clock, new ReplicatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                clock), new Health(clock));
+    }
+
+    /**
+     * @param metrics where the replicator counts events, lag and snapshot progress
+     * @param health the state {@code /health} reports; this replicator moves it
+     */
+    public Replicator(PgcdcConfig config, String version, Clock clock, ReplicatorMetrics metrics, Health health) {
         this.config = config;
         this.version = version;
         this.clock = clock;
+        this.metrics = metrics;
+        this.health = health;
     }
 
     /**
@@ -117,6 +133,8 @@ public final class Replicator {
                         LOG.info("stopped after: {}", e.getMessage());
                         return 0;
                     }
+                    metrics.retry(KafkaErrors.isKafka(e) ? "kafka" : "postgres");
+                    health.notReady("reconnecting after: " + e.getMessage());
                     attempt = sessionStreamed ? 1 : attempt + 1;
                     if (settings.reconnectMaxAttempts() > 0 && attempt > settings.reconnectMaxAttempts()) {
                         LOG.error("giving up after {} reconnection attempts: {}", attempt - 1, e.getMessage(), e);
@@ -129,9 +147,11 @@ public final class Replicator {
                     sleep(delay);
                 }
             }
+            health.stopping(finished ? "finished" : "stopped");
             return 0;
         } catch (FatalException e) {
             LOG.error("{}", e.getMessage(), e.getCause());
+            health.failed(e.getMessage());
             return 1;
         } finally {
             stopped.countDown();
@@ -168,6 +188,7 @@ public final class Replicator {
         ReplicatorConfig settings = config.replicator();
         Connections connections = new Connections(pg);
         LOG.info("connecting to PostgreSQL {}:{}/{} as {}", pg.host(), pg.port(), pg.dbname(), pg.user());
+        health.starting("connecting to PostgreSQL " + pg.host() + ":" + pg.port() + "/" + pg.dbname());
         try (Connection regular = connections.regular("pgcdc-replicator")) {
             ServerFacts facts = serverFacts(regular);
             SlotState slot = Slots.find(regular, pg.slotName(), facts.versionNum());
@@ -218,7 +239,8 @@ public final class Replicator {
                     BuiltinTypeCatalog.INSTANCE.orElse(new JdbcTypeCatalog(regular, facts.versionNum())));
             ConvertedColumnTypes columnTypes = new ConvertedColumnTypes(converter);
             try (Connection replication = connections.replication();
-                    EventProducer producer = newProducer(kafka)) {
+                    EventProducer producer = newProducer(kafka);
+                    LagProbe lag = LagProbe.start(connections, pg.slotName(), metrics, settings.statusInterval())) {
                 Lsn startLsn = start.start();
                 String exported = null;
                 if (start.createSlot()) {
@@ -245,8 +267,11 @@ public final class Replicator {
                     store.save(startLsn, pg.slotName());
                 }
                 if (action != SnapshotDecision.Action.NONE) {
-                    SnapshotProgress progress = new SnapshotProgress(System::nanoTime);
+                    SnapshotProgress progress = new SnapshotProgress(System::nanoTime, table -> metrics.snapshotTable(
+                            table.id(), table::rowsDone, table::estimatedRows, table::chunks, table::chunksDone,
+                            () -> table.isFinished() ? 1 : 0));
                     snapshotProgress = progress;
+                    health.ready("snapshotting " + pg.tableIds() + " into Kafka");
                     InitialSnapshot reader = new InitialSnapshot(connections, pg, settings, producer, store,
                             columnTypes, version, clock, () -> stopRequested, progress);
                     if (reader.run(snapshot, exported) == null) {
@@ -264,13 +289,14 @@ public final class Replicator {
                         pg.slotName(), from, stored == null ? "none" : stored.lsn(),
                         slot == null ? "new" : slot.confirmedFlushLsn(), pg.publicationName(), pg.tableIds());
                 sessionStreamed = true;
+                health.ready("streaming from slot " + pg.slotName());
                 TransactionAssembler assembler = new TransactionAssembler(pg.slotName(), pg.dbname(), version,
                         columnTypes, new CatalogTableKeys(regular, pg), clock, start.skipBefore());
                 try (Heartbeat heartbeat = Heartbeat.start(connections, settings.heartbeatInterval());
                         Backfill backfill = facts.supportsMessages()
                                 ? new Backfill(connections, pg, settings, columnTypes, version, clock) : null) {
                     StreamLoop loop = new StreamLoop(stream, assembler, producer, new AckTracker(), store, pg.slotName(),
-                            settings, from, () -> stopRequested, backfill);
+                            settings, from, () -> stopRequested, backfill, metrics);
                     try {
                         loop.run();
                         long deadline = stopRequestedAt + settings.shutdownTimeout().toNanos();
@@ -300,7 +326,7 @@ public final class Replicator {
 
     private EventProducer newProducer(KafkaConfig kafka) {
         try {
-            return new EventProducer(kafka);
+            return new EventProducer(kafka, metrics);
         } catch (org.apache.kafka.common.KafkaException e) {
             throw KafkaErrors.classify("creating the Kafka producer (check kafka.properties and kafka.producer)", e);
         }

@@ -4,6 +4,7 @@ import dev.pgcdc.common.Lsn;
 import dev.pgcdc.common.config.ReplicatorConfig;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.logging.Logging;
+import dev.pgcdc.common.metrics.ReplicatorMetrics;
 import dev.pgcdc.replicator.event.TransactionAssembler;
 import dev.pgcdc.replicator.event.TransactionListener;
 import dev.pgcdc.replicator.kafka.AckTracker;
@@ -62,6 +63,9 @@ final class StreamLoop implements TransactionListener {
     private final Backfill backfill;
     private final long syncIntervalNanos;
     private final long forcedStatusNanos;
+    private final ReplicatorMetrics metrics;
+    /** Commit time (epoch ms) of the open transaction, from its events; 0 when none was seen. */
+    private long openCommitTimeMs;
 
     private Lsn confirmed;
     private Lsn candidate;
@@ -78,8 +82,9 @@ final class StreamLoop implements TransactionListener {
      */
     StreamLoop(PGReplicationStream stream, TransactionAssembler assembler, EventProducer producer, AckTracker tracker,
             PositionStore store, String slotName, ReplicatorConfig config, Lsn confirmed, BooleanSupplier stopRequested,
-            Backfill backfill) {
+            Backfill backfill, ReplicatorMetrics metrics) {
         this.backfill = backfill;
+        this.metrics = metrics;
         this.stream = stream;
         this.assembler = assembler;
         this.producer = producer;
@@ -185,6 +190,7 @@ final class StreamLoop implements TransactionListener {
             backfill.changed(event);
         }
         awaitCapacity();
+        openCommitTimeMs = event.source().tsMs();
         try {
             producer.send(event, tracker);
         } catch (RuntimeException e) {
@@ -198,6 +204,11 @@ final class StreamLoop implements TransactionListener {
         openCommitLsn = null;
         tracker.commit(endLsn);
         transactions++;
+        metrics.transaction();
+        if (openCommitTimeMs > 0) {
+            metrics.commitProcessed(openCommitTimeMs);
+            openCommitTimeMs = 0;
+        }
     }
 
     private void awaitCapacity() {
@@ -263,6 +274,7 @@ final class StreamLoop implements TransactionListener {
         stream.setAppliedLSN(lsn);
         confirmed = candidate;
         lastSyncNanos = now;
+        metrics.confirmed(confirmed.value());
         MDC.put(Logging.MDC_LSN, confirmed.toString());
         if (LOG.isDebugEnabled()) {
             LOG.debug("confirmed {}", confirmed);

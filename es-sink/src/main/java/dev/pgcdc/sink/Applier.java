@@ -3,6 +3,7 @@ package dev.pgcdc.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Column;
+import dev.pgcdc.common.metrics.SinkMetrics;
 import dev.pgcdc.sink.es.Backoff;
 import dev.pgcdc.sink.es.BulkWriter;
 import dev.pgcdc.sink.es.EsUnavailableException;
@@ -16,6 +17,7 @@ import dev.pgcdc.sink.kafka.DeadLetters;
 import dev.pgcdc.sink.kafka.OffsetTracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -66,13 +68,16 @@ public final class Applier {
     private final int maxActions;
     private final long maxBytes;
     private final Waiter waiter;
+    private final SinkMetrics metrics;
+    private final Clock clock;
     private boolean tombstonesExist = true;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
     public Applier(BulkWriter writer, IndexAdmin admin, IndexNames names, String metadataField, DeadLetters deadLetters,
-                   OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, Waiter waiter) {
+                   OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, Waiter waiter,
+                   SinkMetrics metrics, Clock clock) {
         this.writer = writer;
         this.admin = admin;
         this.names = names;
@@ -83,6 +88,8 @@ public final class Applier {
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
         this.waiter = waiter;
+        this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** Looks once whether any tombstone exists, so that look-ups can be skipped until the first delete. */
@@ -139,6 +146,7 @@ public final class Applier {
         for (Pending pending : segment) {
             if (pending.poison() != null) {
                 deadLetters.send(pending.record(), pending.poison());
+                metrics.deadLettered();
                 offsets.finished(pending.partition(), pending.record().offset());
             } else {
                 live.add(pending);
@@ -155,6 +163,7 @@ public final class Applier {
         for (Pending done : runWrites(live)) {
             offsets.finished(done.partition(), done.record().offset());
             applied.incrementAndGet();
+            metrics.applied(done.plan().table(), done.plan().op(), done.plan().commitTimeMs());
         }
     }
 
@@ -169,6 +178,7 @@ public final class Applier {
         log.info("truncate of {} at {} removed {} documents", plan.mirrorIndex(), plan.version(), deleted);
         offsets.finished(truncate.partition(), truncate.record().offset());
         applied.incrementAndGet();
+        metrics.applied(plan.table(), plan.op(), plan.commitTimeMs());
     }
 
     private void ensureMappings(List<Pending> live) {
@@ -219,6 +229,7 @@ public final class Applier {
                     ObjectNode current = stored.get(partial.index()).get(partial.id());
                     if (current != null && !partial.version().isNewerThan(storedVersion(current))) {
                         superseded.incrementAndGet();
+                        metrics.superseded();
                         continue;
                     }
                     ObjectNode merged = current == null ? partial.doc().deepCopy() : current.deepCopy();
@@ -229,7 +240,7 @@ public final class Applier {
                 }
             }
             result.add(new Pending(pending.record(), new Plan(plan.mirrorIndex(), plan.docId(), plan.op(), plan.version(),
-                    writes, plan.truncate(), plan.columns()), null));
+                    writes, plan.truncate(), plan.columns(), plan.table(), plan.commitTimeMs()), null));
         }
         return result;
     }
@@ -270,6 +281,7 @@ public final class Applier {
             if (plan.writesRow() && (newer(tombstones.get(IndexNames.rowTombstoneId(plan.mirrorIndex(), plan.docId())), plan)
                     || newer(tombstones.get(IndexNames.truncateTombstoneId(plan.mirrorIndex())), plan))) {
                 superseded.incrementAndGet();
+                metrics.superseded();
                 result.add(new Pending(pending.record(), plan.withoutMirrorWrites(), null));
             } else {
                 result.add(pending);
@@ -320,9 +332,13 @@ public final class Applier {
                     continue;
                 }
                 List<Outcome> outcomes;
+                long chunkBytes = chunk.stream().mapToLong(t -> t.write().approximateBytes()).sum();
+                long started = clock.millis();
                 try {
                     outcomes = writer.write(chunk.stream().map(Task::write).toList());
+                    metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, true);
                 } catch (EsUnavailableException e) {
+                    metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, false);
                     queue.addAll(chunk);
                     backOff = true;
                     lastProblem = e.getMessage();
@@ -336,6 +352,7 @@ public final class Applier {
                         case CONFLICT -> {
                             // Every write carries its commit LSN as external version: a newer one is stored.
                             superseded.incrementAndGet();
+                            metrics.superseded();
                             remaining.get(task.owner())[0]--;
                         }
                         case RETRY -> {
@@ -348,6 +365,7 @@ public final class Applier {
                                 deadLetters.send(task.owner().record(), "elasticsearch rejected the " + describe(task.write())
                                         + " of " + task.write().index() + "/" + task.write().id() + " (HTTP " + outcome.status()
                                         + "): " + outcome.reason());
+                                metrics.deadLettered();
                                 offsets.finished(task.owner().partition(), task.owner().record().offset());
                             }
                         }
@@ -356,6 +374,7 @@ public final class Applier {
             }
             if (backOff && !queue.isEmpty()) {
                 retries.incrementAndGet();
+                metrics.retry();
                 Duration delay = backoff.delay(attempt++);
                 log.warn("{} writes not acknowledged by Elasticsearch ({}); retrying them in {} ms (attempt {})",
                         queue.size(), lastProblem, delay.toMillis(), attempt);
@@ -386,6 +405,7 @@ public final class Applier {
                 return call.call();
             } catch (EsUnavailableException e) {
                 retries.incrementAndGet();
+                metrics.retry();
                 Duration delay = backoff.delay(attempt++);
                 log.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), delay.toMillis());
                 waiter.await(delay);

@@ -9,8 +9,12 @@ import dev.pgcdc.common.config.PgcdcConfig;
 import dev.pgcdc.common.config.SinkConfig;
 import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.common.health.Health;
+import dev.pgcdc.common.health.HealthServer;
 import dev.pgcdc.common.logging.Logging;
 import dev.pgcdc.common.logging.LogsCommand;
+import dev.pgcdc.common.metrics.Metrics;
+import dev.pgcdc.common.metrics.SinkMetrics;
 import dev.pgcdc.sink.es.Backoff;
 import dev.pgcdc.sink.es.BulkWriter;
 import dev.pgcdc.sink.es.EsConnection;
@@ -24,6 +28,7 @@ import dev.pgcdc.sink.kafka.DeadLetters;
 import dev.pgcdc.sink.kafka.KafkaSettings;
 import dev.pgcdc.sink.kafka.OffsetTracker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,12 +50,21 @@ import picocli.CommandLine.Option;
  * polling, finish or abandon the current bulk, commit only acknowledged offsets, exit 0 within
  * 10 s).
  *
- * <p>Exit codes: 0 stopped on request, 1 fatal error (e.g. rejected credentials, a record that
- * can never be applied and no dead-letter topic), 2 bad configuration or command line.
+ * <p>While running it serves {@code /health} and {@code /metrics} on {@code metrics.sink_port}
+ * (see {@link HealthServer}).
+ *
+ * <p>Exit codes: 0 stopped on request (or, for {@code check}, every check passed), 1 fatal error
+ * (e.g. rejected credentials, a record that can never be applied and no dead-letter topic; a
+ * failed check), 2 bad configuration or command line.
  */
 @Command(name = "es-sink", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Consumes pgcdc change events from Kafka and keeps one Elasticsearch index per table equal to it.",
-        subcommands = {Main.Run.class, LogsCommand.class})
+        description = {"Consumes pgcdc change events from Kafka and keeps one Elasticsearch index per table equal to it.",
+                "Without a subcommand it runs the sink, like 'run'."},
+        footer = {"", "Exit codes: 0 stopped on request (check: all passed), 1 fatal error or a failed check,"
+                + " 2 bad configuration or command line.",
+                "While running: GET /health, /health/live, /health/ready and /metrics on metrics.sink_port (default 8082)."},
+        subcommands = {Main.Run.class, SinkCheck.class, SinkStatus.class, LogsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -58,7 +72,8 @@ public final class Main implements Callable<Integer> {
     private static final Duration GRACE = Duration.ofSeconds(6);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
+            description = "YAML configuration file; ${VAR} and ${VAR:-default} are read from the environment"
+                    + " (default: ${DEFAULT-VALUE})")
     Path config;
 
     public static void main(String[] args) {
@@ -75,7 +90,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code es-sink run --config FILE}: the same as without a subcommand. */
-    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the sink (the default).")
+    @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Run the sink (the default): consume, apply to Elasticsearch, commit acknowledged offsets."
+                    + " SIGTERM or Ctrl-C stops it within 10 s.")
     static final class Run implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
                 description = "YAML configuration file (default: ${DEFAULT-VALUE})")
@@ -127,24 +144,69 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The wired sink; {@link #run} on the main thread, {@link #shutdown} from a signal thread. */
+    /**
+     * The wired sink; {@link #run} on the main thread, {@link #shutdown} from a signal thread. Owns
+     * the meter registry, the health state and the HTTP endpoint.
+     */
     static final class Sink {
         private final PgcdcConfig config;
+        private final Clock clock = Clock.systemUTC();
+        private final Health health = new Health(clock);
         private volatile SinkLoop loop;
         private volatile EsConnection es;
         private volatile boolean stopRequested;
+        private volatile int httpPort = -1;
 
         Sink(PgcdcConfig config) {
             this.config = config;
         }
 
+        /** The port /health and /metrics are served on once {@link #run} started; -1 before or when off. */
+        int httpPort() {
+            return httpPort;
+        }
+
+        Health health() {
+            return health;
+        }
+
         void run() {
+            try (Metrics metrics = new Metrics("es-sink", version());
+                 HealthServer server = startHttp(metrics)) {
+                runWired(new SinkMetrics(metrics.registry(), clock));
+                health.stopping("stopped");
+            } catch (SinkFatalException e) {
+                health.failed(e.getMessage());
+                throw e;
+            }
+        }
+
+        private HealthServer startHttp(Metrics metrics) {
+            int port = config.metrics().sinkPort();
+            if (port == 0) {
+                log.info("metrics.sink_port is 0: not serving /health and /metrics");
+                return null;
+            }
+            try {
+                HealthServer server = HealthServer.start(config.metrics().host(), port, "es-sink", version(), health,
+                        metrics.registry());
+                httpPort = server.port();
+                return server;
+            } catch (UncheckedIOException e) {
+                // Monitoring must not stop the data path: run on, say so loudly (a health check will notice).
+                log.error("{}; running without /health and /metrics", e.getMessage());
+                return null;
+            }
+        }
+
+        private void runWired(SinkMetrics sinkMetrics) {
             SinkConfig sinkConfig = config.sink();
             KafkaConfig kafka = config.kafka();
             IndexNames names = new IndexNames(config.elasticsearch(), sinkConfig);
             Backoff backoff = new Backoff(sinkConfig.retryInitialBackoff(), sinkConfig.retryMaxBackoff());
             try (EsConnection connection = new EsConnection(config.elasticsearch(), sinkConfig.requestTimeout())) {
                 es = connection;
+                health.starting("connecting to Elasticsearch at " + connection.addresses());
                 String version = awaitElasticsearch(connection, backoff);
                 if (version == null) {
                     return;
@@ -159,13 +221,14 @@ public final class Main implements Callable<Integer> {
                     if (kafka.deadLetterTopic() == null) {
                         log.warn("no kafka.dead_letter_topic configured: a record that can never be applied stops the sink");
                     }
+                    health.starting("joining consumer group " + kafka.groupId());
                     SinkLoop sinkLoop = new SinkLoop(consumer, new EventMapper(names, sinkConfig.metadataField(),
                             sinkConfig.changeLog()), offsets, List.of(kafka.topic()), KafkaSettings.topicRegex(kafka),
                             sinkConfig.bulkMaxActions(), sinkConfig.bulkMaxBytes(), sinkConfig.flushInterval(),
-                            Clock.systemUTC());
+                            clock, sinkMetrics, health);
                     sinkLoop.applier(new Applier(new BulkWriter(connection, sinkConfig.metadataField()), admin, names,
                             sinkConfig.metadataField(), deadLetters, offsets, backoff, sinkConfig.bulkMaxActions(),
-                            sinkConfig.bulkMaxBytes(), sinkLoop::await));
+                            sinkConfig.bulkMaxBytes(), sinkLoop::await, sinkMetrics, clock));
                     loop = sinkLoop;
                     if (stopRequested) {
                         return;
@@ -179,6 +242,7 @@ public final class Main implements Callable<Integer> {
         /** Called on a signal thread: stop the loop; if a bulk request hangs, abort it. */
         void shutdown() {
             stopRequested = true;
+            health.stopping("stop requested");
             SinkLoop current = loop;
             log.info("stop requested: finishing the current bulk request, committing acknowledged offsets");
             if (current == null) {
@@ -205,6 +269,7 @@ public final class Main implements Callable<Integer> {
                     return connection.checkAccess();
                 } catch (EsUnavailableException e) {
                     Duration delay = backoff.delay(attempt++);
+                    health.notReady("Elasticsearch is not reachable: " + e.getMessage());
                     log.warn("Elasticsearch is not reachable ({}); retrying in {} ms", e.getMessage(), delay.toMillis());
                     try {
                         Thread.sleep(delay.toMillis());
@@ -264,12 +329,17 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The version from the jar manifest. */
+    /** The version from the jar manifest; "dev" when run from classes. */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** Prints the version from the jar manifest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"es-sink " + (version == null ? "(development build)" : version)};
+            return new String[] {"es-sink " + version(), "Java " + System.getProperty("java.version")};
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.pgcdc.sink;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.MalformedEventException;
+import dev.pgcdc.common.health.Health;
+import dev.pgcdc.common.metrics.SinkMetrics;
 import dev.pgcdc.sink.index.EventMapper;
 import dev.pgcdc.sink.kafka.OffsetTracker;
 import java.time.Clock;
@@ -42,6 +44,7 @@ public final class SinkLoop {
 
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
     private static final Duration STATS_EVERY = Duration.ofSeconds(30);
+    private static final long LAG_EVERY_MS = 1000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final EventMapper mapper;
@@ -52,6 +55,9 @@ public final class SinkLoop {
     private final long maxBytes;
     private final Duration flushInterval;
     private final Clock clock;
+    private final SinkMetrics metrics;
+    private final Health health;
+    private long nextLag;
     private final List<ConsumerRecord<byte[], byte[]>> carried = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private Applier applier;
@@ -59,7 +65,8 @@ public final class SinkLoop {
     private boolean waiting;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, EventMapper mapper, OffsetTracker offsets, List<String> topics,
-                    Pattern topicPattern, int maxActions, long maxBytes, Duration flushInterval, Clock clock) {
+                    Pattern topicPattern, int maxActions, long maxBytes, Duration flushInterval, Clock clock,
+                    SinkMetrics metrics, Health health) {
         this.consumer = consumer;
         this.mapper = mapper;
         this.offsets = offsets;
@@ -69,6 +76,8 @@ public final class SinkLoop {
         this.maxBytes = maxBytes;
         this.flushInterval = flushInterval;
         this.clock = clock;
+        this.metrics = metrics;
+        this.health = health;
     }
 
     /** Set once before {@link #run()}; the applier's waiter is {@link #await}. */
@@ -96,6 +105,7 @@ public final class SinkLoop {
                     } catch (WakeupException e) {
                         continue;
                     }
+                    recordLag();
                 }
                 for (ConsumerRecord<byte[], byte[]> record : received) {
                     Pending pending = toPending(record);
@@ -113,6 +123,7 @@ public final class SinkLoop {
                     deadline = Long.MAX_VALUE;
                     commit(offsets.committable());
                     resumeAll();
+                    markReady();
                 }
                 if (now >= nextStats) {
                     long applied = applier.applied();
@@ -154,6 +165,7 @@ public final class SinkLoop {
     void await(Duration delay) {
         long end = clock.millis() + delay.toMillis();
         waiting = true;
+        health.notReady("waiting " + delay.toMillis() + " ms to retry Elasticsearch (see the log)");
         try {
             consumer.pause(consumer.assignment());
             while (!stopping) {
@@ -192,12 +204,14 @@ public final class SinkLoop {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commit(offsets.committable(partitions));
                 offsets.forget(partitions);
+                partitions.forEach(p -> metrics.forgetPartition(p.topic(), p.partition()));
                 log.info("partitions revoked: {}", partitions);
             }
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 offsets.forget(partitions);
+                partitions.forEach(p -> metrics.forgetPartition(p.topic(), p.partition()));
                 log.warn("partitions lost (not committed): {}", partitions);
             }
 
@@ -207,6 +221,8 @@ public final class SinkLoop {
                     consumer.pause(partitions);
                 }
                 log.info("partitions assigned: {}", partitions);
+                nextLag = 0;
+                markReady();
             }
         };
         if (topicPattern != null) {
@@ -215,6 +231,32 @@ public final class SinkLoop {
         } else {
             consumer.subscribe(topics, listener);
             log.info("subscribed to {}", topics);
+        }
+    }
+
+    /** Ready once partitions are assigned and nothing waits for a retry. */
+    private void markReady() {
+        if (!waiting && !stopping) {
+            health.ready("consuming " + (topicPattern != null ? "topics matching " + topicPattern : String.join(", ", topics))
+                    + ", " + consumer.assignment().size() + " partitions assigned");
+        }
+    }
+
+    /**
+     * Publishes the consumer's lag per assigned partition, at most once a second. The consumer
+     * knows it from its last fetch ({@code currentLag}); no request is sent.
+     */
+    private void recordLag() {
+        long now = clock.millis();
+        if (now < nextLag) {
+            return;
+        }
+        nextLag = now + LAG_EVERY_MS;
+        for (TopicPartition partition : consumer.assignment()) {
+            java.util.OptionalLong lag = consumer.currentLag(partition);
+            if (lag.isPresent()) {
+                metrics.consumerLag(partition.topic(), partition.partition(), lag.getAsLong());
+            }
         }
     }
 
@@ -232,6 +274,7 @@ public final class SinkLoop {
             try {
                 consumer.commitSync(positions, Duration.ofSeconds(10));
                 offsets.committed(positions);
+                metrics.committed();
                 log.debug("committed {}", positions);
                 return;
             } catch (WakeupException e) {

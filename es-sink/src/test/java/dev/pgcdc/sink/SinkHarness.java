@@ -42,6 +42,8 @@ final class SinkHarness implements AutoCloseable {
     final String group;
     final KafkaProducer<byte[], byte[]> producer;
     final EsConnection es;
+    /** Port for /health and /metrics of sinks this harness starts; 0 (the default) serves none. */
+    int metricsPort;
 
     SinkHarness(KafkaEndpoint kafka, ElasticsearchEndpoint elasticsearch, int partitions) {
         this.kafka = kafka;
@@ -73,6 +75,10 @@ final class SinkHarness implements AutoCloseable {
                 + "  addresses: [" + elasticsearch.url() + "]\n"
                 + auth
                 + "  indexPrefix: " + prefix + "\n"
+                + "metrics:\n"
+                + "  host: 127.0.0.1\n"
+                + "  sink_port: " + metricsPort + "\n"
+                + "  replicator_port: 0\n"
                 + "sink:\n"
                 + "  flush_interval: 100ms\n"
                 + "  retry_max_backoff: 2s\n"

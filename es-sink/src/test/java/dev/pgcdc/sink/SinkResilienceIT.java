@@ -201,6 +201,26 @@ class SinkResilienceIT {
             Path config = dir.resolve("wrong.yaml");
             Files.writeString(config, wrong);
             assertThat(Main.run(config)).as("exit code with a wrong password").isEqualTo(1);
+
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int code = SinkCheck.check(config, Duration.ofSeconds(10), new java.io.PrintStream(out, true,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(code).as("check exit code with a wrong password; report:\n" + report).isEqualTo(1);
+            assertThat(report).as("check with a wrong password")
+                    .contains("FAIL  elasticsearch connection: Elasticsearch rejected the credentials (HTTP 401")
+                    .contains("-> fix: set elasticsearch.username and password")
+                    .contains("skip  elasticsearch privileges:")
+                    .doesNotContain("wrong-password");
+
+            Path right = dir.resolve("right.yaml");
+            Files.writeString(right, h.yaml(h.group, ""));
+            out.reset();
+            code = SinkCheck.check(right, Duration.ofSeconds(10), new java.io.PrintStream(out, true,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(code).as("check exit code with security on; report:\n" + report).isZero();
+            assertThat(report).contains("ok    elasticsearch privileges: user 'elastic' may manage index templates");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Op;
+import dev.pgcdc.common.metrics.ReplicatorMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +37,25 @@ public final class EventProducer implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final KafkaConfig config;
     private final Map<TableId, String> topics = new ConcurrentHashMap<>();
+    private final ReplicatorMetrics metrics;
 
     public EventProducer(KafkaConfig config) {
-        this(new KafkaProducer<>(properties(config)), config);
+        this(config, null);
+    }
+
+    /** @param metrics counts acknowledged events and send latency; null counts nothing */
+    public EventProducer(KafkaConfig config, ReplicatorMetrics metrics) {
+        this(new KafkaProducer<>(properties(config)), config, metrics);
     }
 
     EventProducer(Producer<byte[], byte[]> producer, KafkaConfig config) {
+        this(producer, config, null);
+    }
+
+    EventProducer(Producer<byte[], byte[]> producer, KafkaConfig config, ReplicatorMetrics metrics) {
         this.producer = producer;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -90,16 +102,21 @@ public final class EventProducer implements AutoCloseable {
      *     classify it with {@link KafkaErrors}
      */
     public void send(ChangeEvent event, AckTracker tracker) {
-        String topic = topicFor(new TableId(event.source().schema(), event.source().table()));
+        TableId table = new TableId(event.source().schema(), event.source().table());
+        String topic = topicFor(table);
         byte[] key = ChangeEventCodec.encodeKey(event);
         byte[] value = ChangeEventCodec.encode(event);
         if (event.op() == Op.TRUNCATE) {
             List<PartitionInfo> partitions = producer.partitionsFor(topic);
+            boolean first = true;
             for (PartitionInfo partition : partitions) {
-                send(new ProducerRecord<>(topic, partition.partition(), key, value), tracker, value.length);
+                // One truncate event, however many partitions carry it.
+                send(new ProducerRecord<>(topic, partition.partition(), key, value), tracker, value.length,
+                        first ? table : null, event.op());
+                first = false;
             }
         } else {
-            send(new ProducerRecord<>(topic, key, value), tracker, value.length);
+            send(new ProducerRecord<>(topic, key, value), tracker, value.length, table, event.op());
         }
     }
 
@@ -114,12 +131,17 @@ public final class EventProducer implements AutoCloseable {
         if (event.op() == Op.TRUNCATE) {
             throw new IllegalArgumentException("a truncate goes through send(event, tracker)");
         }
-        String topic = topicFor(new TableId(event.source().schema(), event.source().table()));
+        TableId table = new TableId(event.source().schema(), event.source().table());
+        String topic = topicFor(table);
         byte[] value = ChangeEventCodec.encode(event);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ChangeEventCodec.encodeKey(event), value);
+        long started = System.nanoTime();
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
+                    if (metrics != null) {
+                        metrics.sent(table, event.op(), System.nanoTime() - started);
+                    }
                     delivery.acknowledged();
                 } else {
                     delivery.failed(exception);
@@ -139,11 +161,16 @@ public final class EventProducer implements AutoCloseable {
         void failed(Exception exception);
     }
 
-    private void send(ProducerRecord<byte[], byte[]> record, AckTracker tracker, int bytes) {
+    /** @param table the table to count the event for once acknowledged; null counts nothing */
+    private void send(ProducerRecord<byte[], byte[]> record, AckTracker tracker, int bytes, TableId table, Op op) {
         AckTracker.Ack ack = tracker.track(bytes);
+        long started = System.nanoTime();
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
+                    if (metrics != null && table != null) {
+                        metrics.sent(table, op, System.nanoTime() - started);
+                    }
                     ack.acknowledged();
                 } else {
                     ack.failed(exception);

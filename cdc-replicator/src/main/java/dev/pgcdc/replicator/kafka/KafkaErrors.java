@@ -38,4 +38,14 @@ public final class KafkaErrors {
         }
         return new FatalException(what + ": " + error, error);
     }
+
+    /** True when a Kafka client exception is on the cause chain (for the retries metric's label). */
+    public static boolean isKafka(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.KafkaException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -33,6 +33,26 @@ public final class Prerequisites {
     public static ServerFacts check(Connection connection, PostgresConfig config, Duration statusInterval, SlotState slot)
             throws SQLException {
         List<String> problems = new ArrayList<>();
+        ServerFacts facts = collect(connection, config, statusInterval, slot, problems);
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder("PostgreSQL is not ready for change capture ("
+                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):");
+            for (String problem : problems) {
+                message.append("\n  - ").append(problem);
+            }
+            throw new FatalException(message.toString());
+        }
+        return facts;
+    }
+
+    /**
+     * The same checks as {@link #check}, each problem added to {@code problems} (one line each, the
+     * fix after the last ": "), for the {@code check} command.
+     *
+     * @throws SQLException when the checks cannot run
+     */
+    public static ServerFacts collect(Connection connection, PostgresConfig config, Duration statusInterval,
+            SlotState slot, List<String> problems) throws SQLException {
         int version;
         String walLevel;
         boolean replication;
@@ -101,14 +121,6 @@ public final class Prerequisites {
         if (senders >= maxSenders) {
             problems.add("all " + maxSenders + " walsenders are in use (max_wal_senders): raise max_wal_senders and restart"
                     + " PostgreSQL, or stop another replication client");
-        }
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("PostgreSQL is not ready for change capture ("
-                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):");
-            for (String problem : problems) {
-                message.append("\n  - ").append(problem);
-            }
-            throw new FatalException(message.toString());
         }
         return new ServerFacts(version, walSenderTimeout);
     }

@@ -94,6 +94,57 @@ public final class PositionStore implements AutoCloseable {
         }
     }
 
+    /** What {@link #peek} found; either part may be empty. */
+    public record Contents(Optional<StoredPosition> position, Optional<SnapshotState> snapshot) {
+    }
+
+    /**
+     * Reads the stored position and snapshot progress without taking the replicator's file lock, so
+     * it works while a replicator runs (for {@code status}). Opens LMDB read-only; LMDB's own
+     * reader table keeps the read consistent with a concurrent writer. Creates nothing.
+     *
+     * @return empty contents when the directory holds no store yet
+     * @throws FatalException when the store exists but cannot be read
+     */
+    public static Contents peek(Path directory) {
+        if (!Files.isRegularFile(directory.resolve("data.mdb"))) {
+            return new Contents(Optional.empty(), Optional.empty());
+        }
+        try (Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA)
+                .setMapSize(64L << 20)
+                .setMaxDbs(2)
+                .setMaxReaders(8)
+                .open(directory.toFile(), org.lmdbjava.EnvFlags.MDB_RDONLY_ENV)) {
+            Optional<StoredPosition> position = Optional.empty();
+            Optional<SnapshotState> snapshot = Optional.empty();
+            // Opened before the read transaction: a thread may hold only one LMDB read transaction.
+            java.util.Set<String> names = new java.util.HashSet<>();
+            env.getDbiNames().forEach(n -> names.add(new String(n, StandardCharsets.UTF_8)));
+            Dbi<byte[]> positionDbi = names.contains("position") ? env.openDbi("position") : null;
+            Dbi<byte[]> snapshotDbi = names.contains("snapshot") ? env.openDbi("snapshot") : null;
+            try (Txn<byte[]> txn = env.txnRead()) {
+                if (positionDbi != null) {
+                    byte[] lsn = positionDbi.get(txn, LSN_KEY);
+                    byte[] slot = positionDbi.get(txn, SLOT_KEY);
+                    if (lsn != null) {
+                        position = Optional.of(new StoredPosition(new Lsn(ByteBuffer.wrap(lsn).getLong()),
+                                slot == null ? null : new String(slot, StandardCharsets.UTF_8)));
+                    }
+                }
+                if (snapshotDbi != null) {
+                    byte[] json = snapshotDbi.get(txn, SNAPSHOT_KEY);
+                    if (json != null) {
+                        snapshot = Optional.of(ChangeEventCodec.MAPPER.readValue(json, SnapshotState.class));
+                    }
+                }
+            }
+            return new Contents(position, snapshot);
+        } catch (LmdbException | IOException e) {
+            throw new FatalException("cannot read the position store at " + directory.toAbsolutePath() + ": " + e
+                    + "; check replicator.position_path and its permissions", e);
+        }
+    }
+
     /** The stored position, or empty when nothing was ever confirmed. */
     public Optional<StoredPosition> load() {
         try (Txn<byte[]> txn = env.txnRead()) {

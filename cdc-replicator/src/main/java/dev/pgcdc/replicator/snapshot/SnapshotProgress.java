@@ -21,17 +21,25 @@ import java.util.function.LongSupplier;
 public final class SnapshotProgress {
 
     private final LongSupplier nanoTime;
+    private final java.util.function.Consumer<Table> onAdd;
     private final Map<TableId, Table> tables = new LinkedHashMap<>();
 
     /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime} outside tests) */
     public SnapshotProgress(LongSupplier nanoTime) {
+        this(nanoTime, table -> { });
+    }
+
+    /** @param onAdd told about each table as it is added (e.g. to expose it as metrics); called by {@link #add} */
+    public SnapshotProgress(LongSupplier nanoTime, java.util.function.Consumer<Table> onAdd) {
         this.nanoTime = nanoTime;
+        this.onAdd = onAdd;
     }
 
     /** Registers a table before its rows are counted. Not thread-safe: call before workers start. */
     public Table add(TableId id, long estimatedRows, long rowsAlreadyDone, int chunks) {
         Table table = new Table(id, estimatedRows, rowsAlreadyDone, chunks);
         tables.put(id, table);
+        onAdd.accept(table);
         return table;
     }
 

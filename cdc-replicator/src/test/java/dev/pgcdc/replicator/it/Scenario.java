@@ -84,6 +84,9 @@ final class Scenario implements AutoCloseable {
         return this;
     }
 
+    /** Port of /health and /metrics when the replicator runs as a process; 0 serves none. */
+    int metricsPort;
+
     String yaml() {
         return "postgres:\n"
                 + "  host: " + postgres.host() + "\n"
@@ -107,7 +110,12 @@ final class Scenario implements AutoCloseable {
                 + "  reconnect_max_backoff: 2s\n"
                 + extra
                 + "logging:\n"
-                + "  sqlite_enabled: false\n";
+                + "  sqlite_enabled: false\n"
+                // Tests run side by side: no fixed ports (ReplicatorMetricsIT picks a free one).
+                + "metrics:\n"
+                + "  host: 127.0.0.1\n"
+                + "  replicator_port: " + metricsPort + "\n"
+                + "  sink_port: 0\n";
     }
 
     PgcdcConfig config() {

@@ -27,6 +27,44 @@ class PositionStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void peekFromAnotherProcessReadsThePositionWhileTheStoreIsOpenAndLocked() throws Exception {
+        assertThat(PositionStore.peek(dir.resolve("absent")).position()).as("no store yet").isEmpty();
+        try (PositionStore store = PositionStore.open(dir)) {
+            store.save(Lsn.parse("0/16B3748"), "my_slot");
+            store.saveSnapshot(SnapshotState.start(Lsn.parse("0/16B3700"), true,
+                    java.util.List.of(new dev.pgcdc.common.config.TableId("public", "users"))));
+            // LMDB forbids opening one environment twice in a process, so the reader is another JVM, as with `status`.
+            assertThat(peekInChildJvm()).isEqualTo("0/16B3748 my_slot tables=1");
+            store.save(Lsn.parse("0/16B3800"), "my_slot");
+            assertThat(peekInChildJvm()).as("a later peek sees the new position").startsWith("0/16B3800 ");
+            store.save(Lsn.parse("0/16B3900"), "my_slot");
+            assertThat(store.load().orElseThrow().lsn()).as("the writer is undisturbed").isEqualTo(Lsn.parse("0/16B3900"));
+        }
+        PositionStore.Contents closed = PositionStore.peek(dir);
+        assertThat(closed.position()).hasValue(new PositionStore.StoredPosition(Lsn.parse("0/16B3900"), "my_slot"));
+    }
+
+    private String peekInChildJvm() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PeekMain.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("child JVM output: " + output).isZero();
+        String[] lines = output.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Prints what {@link PositionStore#peek} finds: {@code LSN SLOT tables=N}. */
+    public static final class PeekMain {
+        public static void main(String[] args) {
+            PositionStore.Contents contents = PositionStore.peek(Path.of(args[0]));
+            System.out.println(contents.position().map(p -> p.lsn() + " " + p.slotName()).orElse("none")
+                    + " tables=" + contents.snapshot().map(s -> s.tables().size()).orElse(0));
+        }
+    }
+
+    @Test
     void thePositionNeverMovesBackwards() {
         try (PositionStore store = PositionStore.open(dir)) {
             store.save(new Lsn(200), "s");

@@ -11,7 +11,8 @@ public record PgcdcConfig(
         ElasticsearchConfig elasticsearch,
         ReplicatorConfig replicator,
         SinkConfig sink,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        MetricsConfig metrics) {
 
     static PgcdcConfig from(ConfigNode root, Daemon daemon) {
         PostgresConfig postgres = required(root, "postgres", daemon == Daemon.REPLICATOR)
@@ -23,7 +24,8 @@ public record PgcdcConfig(
         ReplicatorConfig replicator = ReplicatorConfig.from(root.section("replicator"));
         SinkConfig sink = SinkConfig.from(root.section("sink"));
         LoggingConfig logging = LoggingConfig.from(root.section("logging"));
-        return new PgcdcConfig(postgres, kafka, elasticsearch, replicator, sink, logging);
+        MetricsConfig metrics = MetricsConfig.from(root.section("metrics"));
+        return new PgcdcConfig(postgres, kafka, elasticsearch, replicator, sink, logging, metrics);
     }
 
     /** True when the section should be parsed; records a problem when it is required but absent. */

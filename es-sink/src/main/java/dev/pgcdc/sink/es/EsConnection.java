@@ -125,6 +125,26 @@ public final class EsConnection implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A raw GET, for requests the typed client does not model the same way on every server version
+     * (e.g. {@code GET /}, which some distributions do not serve).
+     *
+     * @return the response body parsed as JSON
+     * @throws EsAuthException on 401/403
+     * @throws EsUnavailableException when the cluster cannot be reached or answers 5xx
+     */
+    public com.fasterxml.jackson.databind.JsonNode getJson(String path) throws EsUnavailableException {
+        try {
+            org.elasticsearch.client.Response response = restClient.performRequest(
+                    new org.elasticsearch.client.Request("GET", path));
+            try (InputStream body = response.getEntity().getContent()) {
+                return ChangeEventCodec.MAPPER.readTree(body);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, "GET " + path);
+        }
+    }
+
     public List<String> addresses() {
         return config.addresses();
     }

@@ -90,7 +90,7 @@ public final class EventMapper {
             writes.add(new Write.PlainIndex(names.changeLog(table), changeId(version),
                     bytes(changeDocument(event, docId))));
         }
-        return new Plan(mirror, docId, event.op(), version, writes, truncate, event.columns());
+        return new Plan(mirror, docId, event.op(), version, writes, truncate, event.columns(), table, source.tsMs());
     }
 
     /** Change-log document id: the commit LSN as 16 hex digits, '-', the sequence. Sorts like the versions. */

@@ -1,5 +1,6 @@
 package dev.pgcdc.sink.index;
 
+import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.common.event.Column;
 import dev.pgcdc.common.event.Op;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.List;
  * @param truncate true when, after {@code writes}, every mirror document older than
  *     {@code version} must be deleted
  * @param columns the table's columns as the event describes them (for mappings)
+ * @param table the captured table (for metrics)
+ * @param commitTimeMs the commit time of the change's transaction, epoch milliseconds (for metrics)
  */
 public record Plan(String mirrorIndex, String docId, Op op, RowVersion version, List<Write> writes, boolean truncate,
-                   List<Column> columns) {
+                   List<Column> columns, TableId table, long commitTimeMs) {
 
     public Plan {
         writes = List.copyOf(writes);
@@ -31,6 +34,6 @@ public record Plan(String mirrorIndex, String docId, Op op, RowVersion version, 
     /** The same plan without its mirror-index writes (used when a newer delete or truncate is known). */
     public Plan withoutMirrorWrites() {
         return new Plan(mirrorIndex, docId, op, version,
-                writes.stream().filter(w -> !w.index().equals(mirrorIndex)).toList(), truncate, columns);
+                writes.stream().filter(w -> !w.index().equals(mirrorIndex)).toList(), truncate, columns, table, commitTimeMs);
     }
 }

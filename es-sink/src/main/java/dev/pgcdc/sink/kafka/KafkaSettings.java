@@ -43,6 +43,17 @@ public final class KafkaSettings {
         return props;
     }
 
+    /** Admin client properties for {@code check} and {@code status}: brokers and {@code kafka.properties}. */
+    public static Properties admin(KafkaConfig kafka, java.time.Duration timeout) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", String.join(",", kafka.brokers()));
+        props.put("client.id", "pgcdc-es-sink-admin");
+        putAll(props, kafka.properties());
+        props.put("request.timeout.ms", Long.toString(timeout.toMillis()));
+        props.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
+        return props;
+    }
+
     public static Properties deadLetterProducer(KafkaConfig kafka) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.brokers()));
