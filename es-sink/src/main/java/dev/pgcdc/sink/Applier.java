@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Column;
 import dev.pgcdc.common.metrics.SinkMetrics;
-import dev.pgcdc.sink.es.Backoff;
+import dev.pgcdc.common.retry.Backoff;
 import dev.pgcdc.sink.es.BulkWriter;
 import dev.pgcdc.sink.es.EsUnavailableException;
 import dev.pgcdc.sink.es.IndexAdmin;
@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -375,7 +376,7 @@ public final class Applier {
             if (backOff && !queue.isEmpty()) {
                 retries.incrementAndGet();
                 metrics.retry();
-                Duration delay = backoff.delay(attempt++);
+                Duration delay = backoff.delay(++attempt, ThreadLocalRandom.current().nextDouble());
                 log.warn("{} writes not acknowledged by Elasticsearch ({}); retrying them in {} ms (attempt {})",
                         queue.size(), lastProblem, delay.toMillis(), attempt);
                 waiter.await(delay);
@@ -406,7 +407,7 @@ public final class Applier {
             } catch (EsUnavailableException e) {
                 retries.incrementAndGet();
                 metrics.retry();
-                Duration delay = backoff.delay(attempt++);
+                Duration delay = backoff.delay(++attempt, ThreadLocalRandom.current().nextDouble());
                 log.warn("{} failed ({}); retrying in {} ms", what, e.getMessage(), delay.toMillis());
                 waiter.await(delay);
             }

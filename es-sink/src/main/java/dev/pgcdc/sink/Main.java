@@ -15,7 +15,7 @@ import dev.pgcdc.common.logging.Logging;
 import dev.pgcdc.common.logging.LogsCommand;
 import dev.pgcdc.common.metrics.Metrics;
 import dev.pgcdc.common.metrics.SinkMetrics;
-import dev.pgcdc.sink.es.Backoff;
+import dev.pgcdc.common.retry.Backoff;
 import dev.pgcdc.sink.es.BulkWriter;
 import dev.pgcdc.sink.es.EsConnection;
 import dev.pgcdc.sink.es.EsUnavailableException;
@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -203,7 +204,7 @@ public final class Main implements Callable<Integer> {
             SinkConfig sinkConfig = config.sink();
             KafkaConfig kafka = config.kafka();
             IndexNames names = new IndexNames(config.elasticsearch(), sinkConfig);
-            Backoff backoff = new Backoff(sinkConfig.retryInitialBackoff(), sinkConfig.retryMaxBackoff());
+            Backoff backoff = Backoff.exponential(sinkConfig.retryInitialBackoff(), sinkConfig.retryMaxBackoff());
             try (EsConnection connection = new EsConnection(config.elasticsearch(), sinkConfig.requestTimeout())) {
                 es = connection;
                 health.starting("connecting to Elasticsearch at " + connection.addresses());
@@ -268,7 +269,7 @@ public final class Main implements Callable<Integer> {
                 try {
                     return connection.checkAccess();
                 } catch (EsUnavailableException e) {
-                    Duration delay = backoff.delay(attempt++);
+                    Duration delay = backoff.delay(++attempt, ThreadLocalRandom.current().nextDouble());
                     health.notReady("Elasticsearch is not reachable: " + e.getMessage());
                     log.warn("Elasticsearch is not reachable ({}); retrying in {} ms", e.getMessage(), delay.toMillis());
                     try {
@@ -284,7 +285,7 @@ public final class Main implements Callable<Integer> {
 
         private void installTemplates(IndexAdmin admin, IndexNames names, SinkConfig sinkConfig) {
             Templates templates = new Templates(names, sinkConfig.metadataField());
-            Backoff backoff = new Backoff(sinkConfig.retryInitialBackoff(), sinkConfig.retryMaxBackoff());
+            Backoff backoff = Backoff.exponential(sinkConfig.retryInitialBackoff(), sinkConfig.retryMaxBackoff());
             for (int attempt = 0; ; attempt++) {
                 try {
                     admin.putTemplate(templates.mirrorName(), templates.mirror());
@@ -299,7 +300,7 @@ public final class Main implements Callable<Integer> {
                     if (stopRequested) {
                         return;
                     }
-                    Duration delay = backoff.delay(attempt);
+                    Duration delay = backoff.delay(attempt + 1, ThreadLocalRandom.current().nextDouble());
                     log.warn("installing index templates failed ({}); retrying in {} ms", e.getMessage(), delay.toMillis());
                     try {
                         Thread.sleep(delay.toMillis());
