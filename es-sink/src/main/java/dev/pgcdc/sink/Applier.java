@@ -19,14 +19,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -295,7 +296,13 @@ public final class Applier {
         return tombstone != null && tombstone.isNewerThan(plan.version());
     }
 
-    private record Task(Pending owner, Write write) {
+    /** One write of one record; {@code order} is its place in the batch, which follows partition order. */
+    private record Task(Pending owner, Write write, int order) {
+
+        /** Writes with the same target in the same partition must take effect in {@code order}. */
+        String target() {
+            return owner.partition() + "/" + write.index() + "/" + write.id();
+        }
     }
 
     /** Writes every item's writes until each is acknowledged or its event dead-lettered; returns the applied items. */
@@ -309,7 +316,7 @@ public final class Applier {
                 tombstonesExist = true;
             }
             for (Write write : item.plan().writes()) {
-                queue.add(new Task(item, write));
+                queue.add(new Task(item, write, queue.size()));
             }
         }
         int attempt = 0;
@@ -318,6 +325,8 @@ public final class Applier {
             queue = new ArrayList<>();
             boolean backOff = false;
             String lastProblem = null;
+            // Highest order acknowledged per target in this round; see dropSuperseded.
+            Map<String, Integer> acknowledged = new HashMap<>();
             int from = 0;
             while (from < round.size()) {
                 int to = from;
@@ -349,12 +358,16 @@ public final class Applier {
                     Task task = chunk.get(i);
                     Outcome outcome = outcomes.get(i);
                     switch (outcome.kind()) {
-                        case APPLIED -> remaining.get(task.owner())[0]--;
+                        case APPLIED -> {
+                            remaining.get(task.owner())[0]--;
+                            acknowledged.merge(task.target(), task.order(), Math::max);
+                        }
                         case CONFLICT -> {
                             // Every write carries its commit LSN as external version: a newer one is stored.
                             superseded.incrementAndGet();
                             metrics.superseded();
                             remaining.get(task.owner())[0]--;
+                            acknowledged.merge(task.target(), task.order(), Math::max);
                         }
                         case RETRY -> {
                             queue.add(task);
@@ -373,6 +386,7 @@ public final class Applier {
                     }
                 }
             }
+            dropSuperseded(queue, acknowledged, remaining);
             if (backOff && !queue.isEmpty()) {
                 retries.incrementAndGet();
                 metrics.retry();
@@ -389,6 +403,27 @@ public final class Applier {
             }
         }
         return done;
+    }
+
+    /**
+     * Removes from the retry queue every write that a later write to the same document, from the
+     * same partition, has already replaced in Elasticsearch. Two changes of one row inside one
+     * transaction share a version (external_gte), so only their order protects the newer one:
+     * retrying the older write after the newer was acknowledged (e.g. one bulk item answered 429,
+     * the next one succeeded) would make the document stale. The newer write fully determines the
+     * document (partial updates never share a batch with an earlier write to their document).
+     */
+    private void dropSuperseded(List<Task> queue, Map<String, Integer> acknowledged, Map<Pending, int[]> remaining) {
+        queue.removeIf(task -> {
+            Integer later = acknowledged.get(task.target());
+            if (later == null || later < task.order()) {
+                return false;
+            }
+            superseded.incrementAndGet();
+            metrics.superseded();
+            remaining.get(task.owner())[0]--;
+            return true;
+        });
     }
 
     private static String describe(Write write) {
