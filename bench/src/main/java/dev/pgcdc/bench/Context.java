@@ -1,0 +1,167 @@
+package dev.pgcdc.bench;
+
+import dev.pgcdc.bench.measure.CpuMeter;
+import dev.pgcdc.bench.measure.EsProbe;
+import dev.pgcdc.bench.measure.KafkaProbe;
+import dev.pgcdc.bench.report.LatencyPlot;
+import dev.pgcdc.bench.report.Results;
+import dev.pgcdc.bench.run.ChildProcess;
+import dev.pgcdc.bench.run.Daemons;
+import dev.pgcdc.bench.run.PipelineConfig;
+import dev.pgcdc.bench.run.Stack;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/** What every workload needs: the engines, the daemons, the probes, where to write, and the results. */
+public final class Context {
+
+    final Stack stack;
+    final Daemons daemons;
+    final KafkaProbe kafka;
+    final EsProbe es;
+    final Results results;
+    final Scale scale;
+    final Path work;
+    final LatencyPlot plot = new LatencyPlot();
+
+    Context(Stack stack, Daemons daemons, KafkaProbe kafka, EsProbe es, Results results, Scale scale, Path work) {
+        this.stack = stack;
+        this.daemons = daemons;
+        this.kafka = kafka;
+        this.es = es;
+        this.results = results;
+        this.scale = scale;
+        this.work = work;
+    }
+
+    /** A replicator config for one run: the database, slot, publication and topic; defaults for the rest. */
+    PipelineConfig replicatorConfig(String database, String slot, String publication, List<Object> tables, String topic,
+                                    Path runDir, String snapshotMode) {
+        PipelineConfig config = new PipelineConfig()
+                .set("postgres", "host", stack.postgres().host())
+                .set("postgres", "port", stack.postgres().port())
+                .set("postgres", "user", stack.postgres().superuser())
+                .set("postgres", "password", stack.postgres().password())
+                .set("postgres", "dbname", database)
+                .set("postgres", "slot_name", slot)
+                .set("postgres", "publication_name", publication)
+                .set("postgres", "tables", tables);
+        if (daemons.replicatorSupportsSnapshots()) {
+            config.set("postgres", "snapshot_mode", snapshotMode);
+        }
+        return config.set("kafka", "brokers", List.of(stack.kafka().bootstrapServers()))
+                .set("kafka", "topic", topic)
+                .set("replicator", "position_path", runDir.resolve("position").toString())
+                .set("logging", "sqlite_path", runDir.resolve("cdc.db").toString());
+    }
+
+    /** A sink config for one run: the topic, a fresh group and a fresh index prefix. */
+    PipelineConfig sinkConfig(String topic, String group, String indexPrefix, Path runDir) {
+        return new PipelineConfig()
+                .set("kafka", "brokers", List.of(stack.kafka().bootstrapServers()))
+                .set("kafka", "topic", topic)
+                .set("kafka", "groupID", group)
+                .set("elasticsearch", "addresses", List.of(stack.elasticsearch().url()))
+                .set("elasticsearch", "indexPrefix", indexPrefix)
+                .set("logging", "sqlite_path", runDir.resolve("sink.db").toString());
+    }
+
+    /** The CPU meter of a pipeline run: the given processes plus PostgreSQL, Kafka, Elasticsearch and this JVM. */
+    CpuMeter meter() {
+        CpuMeter meter = new CpuMeter();
+        meter.add("postgres (all)", CpuMeter.tree(stack.postgres().pid()), false);
+        meter.add("kafka", () -> List.of(stack.kafka().pid()), false);
+        meter.add("elasticsearch", stack::elasticsearchPids, false);
+        meter.add("harness", () -> List.of(ProcessHandle.current().pid()), false);
+        return meter;
+    }
+
+    /** The walsender serving {@code slot}, or nothing while none is. */
+    List<Long> walsender(String database, String slot) {
+        try (Connection c = stack.postgres().connect(database);
+             PreparedStatement s = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (ResultSet rs = s.executeQuery()) {
+                List<Long> pids = new ArrayList<>();
+                if (rs.next() && rs.getObject(1) != null) {
+                    pids.add(rs.getLong(1));
+                }
+                return pids;
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Polls {@code progress} every 20 ms until it reaches {@code target}. Fails when the process exits
+     * first (unless it may), or when no progress is seen for {@code stall}.
+     *
+     * @param onFirst called once when progress is first above zero (starts the CPU window)
+     */
+    static Progress await(String what, LongSupplier progress, long target, ChildProcess process, boolean mayExit,
+                          Duration stall, Runnable onFirst) throws InterruptedException {
+        return await(what, progress, target, process, mayExit, stall, onFirst, Duration.ofHours(1));
+    }
+
+    /** As above, but gives up after {@code limit} in all (a consumer that cannot catch up at all). */
+    static Progress await(String what, LongSupplier progress, long target, ChildProcess process, boolean mayExit,
+                          Duration stall, Runnable onFirst, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long firstNanos = 0;
+        long firstValue = 0;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (true) {
+            long value = progress.getAsLong();
+            long now = System.nanoTime();
+            if (value > 0 && firstNanos == 0) {
+                firstNanos = now;
+                firstValue = value;
+                if (onFirst != null) {
+                    onFirst.run();
+                }
+            }
+            if (value >= target) {
+                return new Progress(firstNanos, firstValue, now, value);
+            }
+            if (now > deadline) {
+                throw new IllegalStateException(what + ": only " + value + " of " + target + " after "
+                        + limit.toSeconds() + " s (it does not keep up here)");
+            }
+            if (value != last) {
+                last = value;
+                lastChange = now;
+            } else if (now - lastChange > stall.toNanos()) {
+                throw new IllegalStateException(what + ": no progress for " + stall.toSeconds() + " s at " + value
+                        + " of " + target + (process == null ? "" : "; " + process.name() + " log " + process.log()
+                        + ":\n" + process.logTail(15)));
+            }
+            if (process != null && !mayExit && !process.isAlive()) {
+                process.requireAlive();
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * When progress was first seen and when the target was reached.
+     *
+     * @param firstValue the progress at {@code firstNanos} (work done before the window opened)
+     */
+    record Progress(long firstNanos, long firstValue, long doneNanos, long doneValue) {
+
+        /** Work per second inside the window from the first observed progress to the target. */
+        double rate() {
+            double seconds = (doneNanos - firstNanos) / 1e9;
+            return seconds <= 0 ? Double.NaN : (doneValue - firstValue) / seconds;
+        }
+    }
+}

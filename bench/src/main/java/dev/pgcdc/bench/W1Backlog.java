@@ -1,0 +1,355 @@
+package dev.pgcdc.bench;
+
+import dev.pgcdc.bench.measure.CpuMeter;
+import dev.pgcdc.bench.measure.ProcFs;
+import dev.pgcdc.bench.report.Target;
+import dev.pgcdc.bench.run.ChildProcess;
+import dev.pgcdc.bench.workload.Backlog;
+import dev.pgcdc.bench.workload.Rows;
+import dev.pgcdc.bench.workload.Sql;
+import dev.pgcdc.common.config.ElasticsearchConfig;
+import dev.pgcdc.common.config.SinkConfig;
+import dev.pgcdc.common.event.ChangeEvent;
+import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.sink.index.EventMapper;
+import dev.pgcdc.sink.index.IndexNames;
+import dev.pgcdc.sink.index.Plan;
+import dev.pgcdc.sink.index.Write;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * W1, the backlog: one backlog of INSERTs then UPDATEs is written once, after one logical slot per
+ * measured run was created, so every run (replicator, pg_recvlogical, Debezium, in turn) drains the
+ * very same WAL from its own slot. Then the sink drains the replicator's topic into Elasticsearch, and
+ * the raw-bulk baseline indexes the same documents with the same bulk size.
+ */
+final class W1Backlog {
+
+    private static final String DB = "bench_w1";
+    private static final String TABLE = "public.w1";
+    private static final String PUBLICATION = "bench_w1_pub";
+    private static final Duration STALL = Duration.ofSeconds(90);
+
+    private final Context ctx;
+    private long events;
+    private String endLsn;
+    private String sinkIndexOfRun1;
+
+    W1Backlog(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    void run() throws Exception {
+        int runs = ctx.scale.runs();
+        ctx.stack.postgres().createDatabase(DB);
+        try (Connection c = ctx.stack.postgres().connect(DB)) {
+            Sql.execute(c, "CREATE TABLE " + TABLE + " " + Rows.DDL, "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + TABLE);
+            for (int r = 1; r <= runs; r++) {
+                for (String kind : List.of("rep", "recv", "dbz")) {
+                    Sql.createSlot(c, slot(kind, r));
+                }
+            }
+            long started = System.nanoTime();
+            events = Backlog.write(c, TABLE, ctx.scale.w1Rows(), ctx.scale.w1Tx());
+            endLsn = Sql.string(c, "SELECT pg_current_wal_lsn()");
+            String walBytes = Sql.string(c, "SELECT pg_size_pretty(pg_current_wal_lsn() - '0/0'::pg_lsn)");
+            ctx.results.note(String.format("W1 backlog: %,d INSERTs then %,d UPDATEs in transactions of %d, written in %.1f s"
+                            + " (WAL up to %s, %s); average row %s bytes", ctx.scale.w1Rows(), ctx.scale.w1Rows(),
+                    ctx.scale.w1Tx(), (System.nanoTime() - started) / 1e9, endLsn, walBytes,
+                    Sql.string(c, "SELECT round(avg(pg_column_size(w1.*))) FROM " + TABLE)));
+        }
+        Runs repRate = new Runs();
+        Runs repWall = new Runs();
+        Runs repRss = new Runs();
+        Runs recvRate = new Runs();
+        Runs dbzRate = new Runs();
+        Runs dbzWall = new Runs();
+        Runs dbzRss = new Runs();
+        for (int r = 1; r <= runs; r++) {
+            int run = r;
+            attempt("W1 replicator run " + r, () -> replicator(run, repRate, repWall, repRss));
+            attempt("W1 pg_recvlogical run " + r, () -> recvlogical(run, recvRate));
+            attempt("W1 Debezium run " + r, () -> debezium(run, dbzRate, dbzWall, dbzRss));
+        }
+        add(repRate, "w1.replicator.rate", "replicator → Kafka, events/s (first event to last ack)", "events/s");
+        add(repWall, "w1.replicator.wall_rate", "replicator → Kafka, events/s incl. JVM start", "events/s");
+        add(repRss, "w1.replicator.peak_rss", "replicator peak RSS (VmHWM), default JVM options", "MiB");
+        add(recvRate, "w1.recvlogical.rate", "pg_recvlogical → /dev/null (raw pgoutput decode), events/s", "events/s");
+        add(dbzRate, "w1.debezium.rate", "Debezium embedded → Kafka, events/s (first event to last ack)", "events/s");
+        add(dbzWall, "w1.debezium.wall_rate", "Debezium embedded → Kafka, events/s incl. JVM start", "events/s");
+        add(dbzRss, "w1.debezium.peak_rss", "Debezium embedded peak RSS (VmHWM), default JVM options", "MiB");
+        ctx.results.target(Target.ratioAtLeast("replicator vs raw decode", "w1.replicator.rate", "w1.recvlogical.rate",
+                0.70, "≥ 0.70× pg_recvlogical"));
+        ctx.results.target(Target.ratioAtLeast("replicator vs Debezium", "w1.replicator.rate", "w1.debezium.rate", 2.0,
+                "≥ 2× Debezium"));
+        ctx.results.target(Target.atMost("replicator peak RSS at full speed", "w1.replicator.peak_rss", 300,
+                "≤ 300 MiB"));
+        ctx.results.target(Target.ratioAtLeast("replicator RSS vs Debezium RSS (lower is better)",
+                "w1.debezium.peak_rss", "w1.replicator.peak_rss", 1.0, "Debezium/replicator ≥ 1 (informational)"));
+        try (Connection c = ctx.stack.postgres().connect(DB)) {
+            for (int r = 1; r <= runs; r++) {
+                for (String kind : List.of("rep", "recv", "dbz")) {
+                    Sql.dropSlot(c, slot(kind, r));
+                }
+            }
+        }
+        sinkRuns();
+    }
+
+    private void sinkRuns() throws Exception {
+        String topic = "w1_rep_1";
+        if (ctx.results.figure("w1.replicator.rate").isEmpty() || ctx.kafka.endOffsets(topic) < events) {
+            ctx.results.notDone("W1 sink and raw bulk: the replicator's topic " + topic + " does not hold the backlog");
+            return;
+        }
+        Runs sinkRate = new Runs();
+        Runs sinkWall = new Runs();
+        Runs sinkRss = new Runs();
+        if (ctx.daemons.sinkAvailable()) {
+            for (int r = 1; r <= ctx.scale.runs(); r++) {
+                int run = r;
+                attempt("W1 sink run " + r, () -> sink(run, topic, sinkRate, sinkWall, sinkRss));
+            }
+        } else {
+            ctx.results.notDone("W1 sink: es-sink/target/es-sink.jar is missing");
+        }
+        add(sinkRate, "w1.sink.rate", "es-sink Kafka → Elasticsearch, events/s (first commit to last commit)", "events/s");
+        add(sinkWall, "w1.sink.wall_rate", "es-sink, events/s incl. JVM start", "events/s");
+        add(sinkRss, "w1.sink.peak_rss", "es-sink peak RSS (VmHWM), default JVM options", "MiB");
+        Runs rawRate = new Runs();
+        attempt("W1 raw bulk", () -> rawBulk(topic, rawRate));
+        add(rawRate, "w1.rawbulk.rate", "raw _bulk of the same documents (1000 per request), docs/s", "docs/s");
+        ctx.results.target(Target.ratioAtLeast("sink vs raw bulk", "w1.sink.rate", "w1.rawbulk.rate", 0.85,
+                "≥ 0.85× raw bulk"));
+    }
+
+    private void replicator(int run, Runs rate, Runs wall, Runs rss) throws Exception {
+        String topic = "w1_rep_" + run;
+        String slot = slot("rep", run);
+        ctx.kafka.createTopic(topic, 3, false);
+        Path dir = ctx.work.resolve("w1/replicator-" + run);
+        Path config = ctx.replicatorConfig(DB, slot, PUBLICATION, List.of(TABLE), topic, dir, "never")
+                .write(dir.resolve("config.yaml"));
+        CpuMeter meter = ctx.meter();
+        try (ChildProcess p = ctx.daemons.replicator(config, dir.resolve("replicator.log"), List.of())) {
+            meter.add("replicator", CpuMeter.tree(p.pid()), true);
+            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            Context.Progress progress = Context.await("W1 replicator", () -> ctx.kafka.endOffsets(topic), events, p,
+                    false, STALL, meter::start);
+            CpuMeter.Usage usage = meter.stop();
+            rate.add(progress.rate(), usage.describe());
+            wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
+            rss.add(ProcFs.peakRssKib(p.pid()) / 1024.0, "");
+        }
+    }
+
+    private void recvlogical(int run, Runs rate) throws Exception {
+        String slot = slot("recv", run);
+        Path dir = ctx.work.resolve("w1/recvlogical-" + run);
+        List<String> command = List.of(ctx.stack.postgres().binDir().resolve("pg_recvlogical").toString(),
+                "-h", ctx.stack.postgres().host(), "-p", Integer.toString(ctx.stack.postgres().port()),
+                "-U", ctx.stack.postgres().superuser(), "-d", DB, "--slot=" + slot, "--start", "--plugin=pgoutput",
+                "-o", "proto_version=1", "-o", "publication_names=" + PUBLICATION, "--endpos=" + endLsn,
+                "--fsync-interval=0", "--no-loop", "-f", "/dev/null");
+        CpuMeter meter = ctx.meter();
+        try (ChildProcess p = ChildProcess.start("pg_recvlogical", command,
+                Map.of("PGPASSWORD", ctx.stack.postgres().password()), dir.resolve("recvlogical.log"))) {
+            meter.add("pg_recvlogical", CpuMeter.tree(p.pid()), false);
+            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            meter.start();
+            Integer exit = p.await(Duration.ofMinutes(10));
+            long done = System.nanoTime();
+            CpuMeter.Usage usage = meter.stop();
+            if (exit == null || exit != 0) {
+                throw new IllegalStateException("pg_recvlogical ended with " + exit + ":\n" + p.logTail(10));
+            }
+            rate.add(events / ((done - p.startedNanos()) / 1e9), usage.describe());
+        }
+    }
+
+    private void debezium(int run, Runs rate, Runs wall, Runs rss) throws Exception {
+        String topic = "w1_dbz_" + run;
+        String slot = slot("dbz", run);
+        ctx.kafka.createTopic(topic, 3, false);
+        Path dir = ctx.work.resolve("w1/debezium-" + run);
+        Files.createDirectories(dir);
+        Properties props = new Properties();
+        props.put("name", "bench-" + slot);
+        props.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        props.put("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("database.hostname", ctx.stack.postgres().host());
+        props.put("database.port", Integer.toString(ctx.stack.postgres().port()));
+        props.put("database.user", ctx.stack.postgres().superuser());
+        props.put("database.password", ctx.stack.postgres().password());
+        props.put("database.dbname", DB);
+        props.put("topic.prefix", slot);
+        props.put("plugin.name", "pgoutput");
+        props.put("slot.name", slot);
+        props.put("publication.name", PUBLICATION);
+        props.put("publication.autocreate.mode", "disabled");
+        props.put("snapshot.mode", "no_data");
+        props.put("table.include.list", TABLE);
+        // Schemas off, like pgcdc's events (which carry column types in 'columns' instead).
+        props.put("converter.schemas.enable", "false");
+        props.put("key.converter.schemas.enable", "false");
+        props.put("value.converter.schemas.enable", "false");
+        Path propsFile = dir.resolve("engine.properties");
+        try (Writer writer = Files.newBufferedWriter(propsFile)) {
+            props.store(writer, "bench: Debezium embedded engine");
+        }
+        List<String> command = List.of(ctx.daemons.java().toString(), "-cp", debeziumClassPath(),
+                "dev.pgcdc.bench.debezium.DebeziumMain", propsFile.toString(), ctx.stack.kafka().bootstrapServers(), topic);
+        CpuMeter meter = ctx.meter();
+        try (ChildProcess p = ChildProcess.start("debezium", command, Map.of(), dir.resolve("debezium.log"))) {
+            meter.add("debezium", CpuMeter.tree(p.pid()), true);
+            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            Context.Progress progress = Context.await("W1 Debezium", () -> ctx.kafka.endOffsets(topic), events, p,
+                    false, STALL, meter::start);
+            CpuMeter.Usage usage = meter.stop();
+            rate.add(progress.rate(), usage.describe());
+            wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
+            rss.add(ProcFs.peakRssKib(p.pid()) / 1024.0, "");
+        }
+    }
+
+    private void sink(int run, String topic, Runs rate, Runs wall, Runs rss) throws Exception {
+        String group = "w1_sink_" + run;
+        String prefix = "w1s" + run + "_";
+        Path dir = ctx.work.resolve("w1/sink-" + run);
+        Path config = ctx.sinkConfig(topic, group, prefix, dir).write(dir.resolve("config.yaml"));
+        CpuMeter meter = ctx.meter();
+        try (ChildProcess p = ctx.daemons.sink(config, dir.resolve("sink.log"), List.of())) {
+            meter.add("es-sink", CpuMeter.tree(p.pid()), true);
+            Context.Progress progress = Context.await("W1 sink", () -> committed(group, topic), events, p, false,
+                    STALL, meter::start);
+            CpuMeter.Usage usage = meter.stop();
+            rss.add(ProcFs.peakRssKib(p.pid()) / 1024.0, "");
+            String index = prefix + "public_w1";
+            long docs = ctx.es.count(index);
+            if (docs != ctx.scale.w1Rows()) {
+                throw new IllegalStateException("the sink committed every offset but " + index + " holds " + docs
+                        + " documents, not " + ctx.scale.w1Rows());
+            }
+            rate.add(progress.rate(), usage.describe());
+            wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
+            if (run == 1) {
+                sinkIndexOfRun1 = index;
+            }
+        }
+    }
+
+    private long committed(String group, String topic) {
+        try {
+            return ctx.kafka.committed(group, topic);
+        } catch (IllegalStateException e) {
+            return 0; // the group does not exist until the first commit
+        }
+    }
+
+    /**
+     * The baseline: the sink's own mapping (EventMapper) of the replicator's events into the same
+     * versioned index operations, prepared in memory, then sent as bulk requests of 1000 one after the
+     * other (the sink's default bulk size, one request in flight) into an index with the sink's mapping.
+     */
+    private void rawBulk(String topic, Runs rate) throws Exception {
+        int bulkSize = SinkConfig.defaults().bulkMaxActions();
+        ElasticsearchConfig esConfig = new ElasticsearchConfig(List.of(ctx.stack.elasticsearch().url()), null, null,
+                null, "w1raw_", null, null);
+        EventMapper mapper = new EventMapper(new IndexNames(esConfig, SinkConfig.defaults()), "_cdc", false);
+        List<byte[]> bodies = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int[] inBody = {0};
+        long[] valueBytes = {0};
+        ctx.kafka.readAll(topic, record -> {
+            valueBytes[0] += record.value().length;
+            ChangeEvent event = ChangeEventCodec.decode(record.value());
+            Plan plan = mapper.plan(event);
+            for (Write write : plan.writes()) {
+                if (!(write instanceof Write.VersionedIndex index)) {
+                    throw new IllegalStateException("W1 should only index documents, got " + write);
+                }
+                String action = "{\"index\":{\"_id\":\"" + index.id() + "\",\"version\":" + index.version().commitLsn()
+                        + ",\"version_type\":\"external_gte\"}}\n";
+                body.writeBytes(action.getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(index.source());
+                body.write('\n');
+            }
+            if (++inBody[0] == bulkSize) {
+                bodies.add(body.toByteArray());
+                body.reset();
+                inBody[0] = 0;
+            }
+        });
+        if (inBody[0] > 0) {
+            bodies.add(body.toByteArray());
+        }
+        ctx.results.note(String.format("W1 events: average Kafka record value %d bytes (pgcdc envelope)",
+                valueBytes[0] / Math.max(1, events)));
+        for (int r = 1; r <= ctx.scale.runs(); r++) {
+            String index = "w1raw_" + r;
+            if (sinkIndexOfRun1 != null) {
+                ctx.es.createIndex(index, ctx.es.mappings(sinkIndexOfRun1));
+            }
+            CpuMeter meter = ctx.meter();
+            meter.start();
+            long start = System.nanoTime();
+            for (byte[] b : bodies) {
+                if (ctx.es.bulk(index, b)) {
+                    throw new IOException("a bulk item failed in the raw baseline");
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            CpuMeter.Usage usage = meter.stop();
+            long docs = ctx.es.count(index);
+            if (docs != ctx.scale.w1Rows()) {
+                throw new IllegalStateException(index + " holds " + docs + " documents, expected " + ctx.scale.w1Rows());
+            }
+            rate.add(events / seconds, usage.describe());
+        }
+        if (sinkIndexOfRun1 == null) {
+            ctx.results.note("W1 raw bulk used dynamic mappings (no sink index to copy the mapping from)");
+        }
+    }
+
+    private String debeziumClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            // The daemons' shaded jars are for the micro-benchmarks; keep them off Debezium's class path.
+            if (!entry.contains("cdc-replicator") && !entry.contains("es-sink")) {
+                entries.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private void add(Runs runs, String id, String name, String unit) {
+        if (!runs.isEmpty()) {
+            ctx.results.add(runs.figure(id, "W1", name, unit));
+        }
+    }
+
+    private void attempt(String what, Step step) {
+        BenchMain.attempt(ctx, what, step);
+    }
+
+    private static String slot(String kind, int run) {
+        return "w1_" + kind + "_" + run;
+    }
+
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+}

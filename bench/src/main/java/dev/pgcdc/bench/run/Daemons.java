@@ -1,0 +1,78 @@
+package dev.pgcdc.bench.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+
+/**
+ * Starts the project's daemons from their shaded jars, as a user would ({@code java -jar ...
+ * --config FILE}), in child processes so that their CPU and memory are theirs alone. JVM options
+ * are the defaults unless a run asks for others (e.g. {@code -Xmx256m}).
+ */
+public final class Daemons {
+
+    private final Path replicatorJar;
+    private final Path sinkJar;
+    private final Path java;
+
+    /**
+     * @param jars where the daemons' shaded jars are: bench/run.sh copies them out of the modules' target
+     *     folders at the start of a run, so that a rebuild meanwhile cannot change what is measured
+     */
+    public Daemons(Path jars) {
+        this.replicatorJar = jars.resolve("cdc-replicator.jar");
+        this.sinkJar = jars.resolve("es-sink.jar");
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    public boolean sinkAvailable() {
+        return Files.isRegularFile(sinkJar);
+    }
+
+    /** Whether the replicator jar knows {@code postgres.snapshot_mode} and {@code replicator.snapshot_workers}. */
+    public boolean replicatorSupportsSnapshots() {
+        return jarHas(replicatorJar, "dev/pgcdc/common/config/SnapshotMode.class");
+    }
+
+    public Path replicatorJar() {
+        return replicatorJar;
+    }
+
+    public ChildProcess replicator(Path config, Path log, List<String> jvmOptions) {
+        return start("cdc-replicator", replicatorJar, config, log, jvmOptions);
+    }
+
+    public ChildProcess sink(Path config, Path log, List<String> jvmOptions) {
+        return start("es-sink", sinkJar, config, log, jvmOptions);
+    }
+
+    public Path java() {
+        return java;
+    }
+
+    private ChildProcess start(String name, Path jar, Path config, Path log, List<String> jvmOptions) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; build it with ./mvnw -DskipTests package");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("--config");
+        command.add(config.toString());
+        return ChildProcess.start(name, command, Map.of(), log);
+    }
+
+    private static boolean jarHas(Path jar, String entry) {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.getEntry(entry) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
