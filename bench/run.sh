@@ -30,11 +30,15 @@ SHADED=""
 IFS=: read -r -a ENTRIES < bench/target/classpath.txt || true  # no newline at the end: read says 1
 for entry in "${ENTRIES[@]}"; do
   case "$entry" in
-    "$PWD"/*/target/*.jar)
-      cp "$entry" "$JARS/"
-      case "$entry" in
-        */cdc-replicator.jar|*/es-sink.jar) SHADED="$SHADED:$JARS/$(basename "$entry")" ;;
-        *) CP="$CP:$JARS/$(basename "$entry")" ;;
+    # The project's own jars: from the modules' target folders, or as installed into the local
+    # repository (bench/pom.xml outside the reactor). Copied as <module>.jar, the name Daemons expects.
+    "$PWD"/*/target/*.jar|*/repository/dev/pgcdc/*/*/*.jar)
+      name=$(basename "$entry" .jar)
+      name="${name%%-[0-9]*}.jar"  # drop the version: cdc-replicator-0.1.0-SNAPSHOT.jar -> cdc-replicator.jar
+      cp "$entry" "$JARS/$name"
+      case "$name" in
+        cdc-replicator.jar|es-sink.jar) SHADED="$SHADED:$JARS/$name" ;;
+        *) CP="$CP:$JARS/$name" ;;
       esac ;;
     *) CP="$CP:$entry" ;;
   esac
