@@ -25,8 +25,10 @@ final class SqliteAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        writer.start();
+        // Started first: the writer thread may log its "cannot write" warning at once, and
+        // logback drops events that reach an appender not yet started.
         super.start();
+        writer.start();
     }
 
     @Override
