@@ -165,13 +165,19 @@ class DockerFilesTest {
     }
 
     @Test
-    void shouldCreateTheConfiguredRoleTablesAndPublicationInThePostgresInitScript() throws IOException {
+    void shouldCreateTheConfiguredRoleTablesAndPublicationInThePostgresInitScripts() throws IOException {
         PgcdcConfig config = config(Daemon.REPLICATOR);
+        String schema = Files.readString(DOCKER.resolve("postgres/sample-schema.sql"));
         String init = Files.readString(DOCKER.resolve("postgres/init.sh"));
+        assertThat(String.valueOf(services.get("postgres").get("volumes")))
+                .as("the schema runs before the role script, which grants on its tables")
+                .contains("./postgres/sample-schema.sql:/docker-entrypoint-initdb.d/01-sample-schema.sql",
+                        "./postgres/init.sh:/docker-entrypoint-initdb.d/10-pgcdc.sh");
         assertThat(init).contains("CREATE ROLE " + config.postgres().user() + " WITH LOGIN REPLICATION",
                 "CREATE PUBLICATION " + config.postgres().publicationName() + " FOR TABLE");
         for (TableId table : config.postgres().tableIds()) {
-            assertThat(init).contains("CREATE TABLE " + table.table() + " (", "GRANT SELECT ON")
+            assertThat(schema).contains("CREATE TABLE " + table.table() + " (");
+            assertThat(init).contains("GRANT SELECT ON")
                     .containsPattern("GRANT SELECT ON [^;]*\\b" + table.table() + "\\b");
         }
         assertThat(String.valueOf(services.get("postgres").get("environment"))).contains("POSTGRES_DB=" + config.postgres().dbname());
