@@ -41,6 +41,18 @@ class ErrorClassificationTest {
     }
 
     @Test
+    void aRefusedServerCertificateIsFatalThoughPgjdbcReportsItAsAConnectionFailure() {
+        SQLException handshake = new SQLException("SSL error", "08006",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed"));
+        assertThat(PgErrors.classify("x", handshake)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("postgres.properties.sslrootcert");
+        SQLException missingRoot = new SQLException("Could not open SSL root certificate file", "08006",
+                new java.io.FileNotFoundException("/etc/ssl/missing.pem (No such file or directory)"));
+        assertThat(PgErrors.classify("x", missingRoot)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("/etc/ssl/missing.pem").hasMessageContaining("sslrootcert");
+    }
+
+    @Test
     void otherErrorsAreFatal() {
         assertThat(PgErrors.classify("x", state("42501"))).isInstanceOf(FatalException.class);
         assertThat(PgErrors.classify("x", state("3D000"))).isInstanceOf(FatalException.class)

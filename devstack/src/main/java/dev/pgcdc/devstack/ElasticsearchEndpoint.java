@@ -3,13 +3,14 @@ package dev.pgcdc.devstack;
 import java.util.Optional;
 
 /**
- * Where an Elasticsearch node serves HTTP (plain {@code http://}, never TLS), its version, and the
+ * Where an Elasticsearch node serves HTTP (plain {@code http://}, or {@code https://} for a
+ * {@link ElasticsearchServer} started with {@link ElasticsearchServer.Builder#https}), its version, and the
  * credentials of the {@code elastic} superuser when security is on. Implemented by
  * {@link ElasticsearchServer} and by the Testcontainers engine.
  */
 public interface ElasticsearchEndpoint {
 
-    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    /** {@code http://127.0.0.1:PORT} (or {@code https://}), without a trailing slash. */
     String url();
 
     /** The server version, e.g. {@code 9.2.0}. */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A single-node Elasticsearch on 127.0.0.1, from the distribution described in
  * {@link ElasticsearchDistribution} (9.x with a JDK 21+, else 8.19), with its own config copy, data, logs
  * and temp directories. Security is off unless {@link Builder#security(String)} sets a password for the
- * {@code elastic} user; HTTP is always plain. {@link #stop()}/{@link #start()} keep ports and data;
+ * {@code elastic} user; HTTP is plain unless {@link Builder#https} also serves it over TLS with a
+ * certificate from a {@link TestCertificateAuthority}. {@link #stop()}/{@link #start()} keep ports and data;
  * {@link #close()} stops the node and deletes everything. Runs as the OS user {@value ServerUser#NAME}
  * when this JVM is root. Methods are thread-safe.
  */
@@ -45,7 +46,8 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
     private final Duration startTimeout;
     private final Map<String, String> settings;
     private final ServerProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final TestCertificateAuthority ca;
+    private final HttpClient http;
     private boolean closed;
 
     private ElasticsearchServer(Builder builder) {
@@ -55,11 +57,19 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
         this.credentials = Optional.ofNullable(builder.password).map(p -> new Credentials(SUPERUSER, p));
         this.heap = builder.heap;
         this.startTimeout = builder.startTimeout;
+        this.ca = builder.ca;
+        if (ca != null && credentials.isEmpty()) {
+            throw new IllegalArgumentException("https needs security: call security(password) too");
+        }
+        this.http = httpClient(ca);
         this.process = new ServerProcess(ENGINE, "KILL");
         this.settings = settings(builder.settings);
         ShutdownHooks.register(this);
         try {
             prepareDirectories();
+            if (ca != null) {
+                installHttpCertificate();
+            }
             start();
         } catch (RuntimeException e) {
             close();
@@ -73,7 +83,7 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
 
     @Override
     public String url() {
-        return "http://127.0.0.1:" + httpPort;
+        return (ca != null ? "https" : "http") + "://127.0.0.1:" + httpPort;
     }
 
     @Override
@@ -204,6 +214,12 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
         all.put("path.data", directory.resolve("data").toString());
         all.put("path.logs", directory.resolve("logs").toString());
         all.put("xpack.security.enabled", Boolean.toString(credentials.isPresent()));
+        if (ca != null) {
+            // Paths relative to the config directory, the only place the node may read them from.
+            all.put("xpack.security.http.ssl.enabled", "true");
+            all.put("xpack.security.http.ssl.certificate", "tls/http.pem");
+            all.put("xpack.security.http.ssl.key", "tls/http.key");
+        }
         // A nearly full developer disk must not turn indices read-only in the middle of a test.
         all.put("cluster.routing.allocation.disk.threshold_enabled", "false");
         all.put("action.destructive_requires_name", "false");
@@ -245,6 +261,35 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
     }
 
     /**
+     * A certificate signed by the CA for this node's HTTP layer, in config/tls, owned by the server user. The
+     * node sends the CA certificate after its own, as Elasticsearch's auto-configured security does: clients
+     * that pin the CA by fingerprint (e.g. {@code elasticsearch.ca_fingerprint}) find it only in the chain.
+     */
+    private void installHttpCertificate() {
+        Path tls = process.directory().resolve("config/tls");
+        TestCertificateAuthority.ServerCertificate certificate = ca.issueServerCertificate();
+        try {
+            Files.createDirectories(tls);
+            Files.writeString(tls.resolve("http.pem"), Files.readString(certificate.certificate())
+                    + Files.readString(ca.certificate()));
+            Path key = Files.copy(certificate.privateKey(), tls.resolve("http.key"));
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the HTTP certificate in " + tls, e);
+        }
+        ServerUser.own(tls);
+    }
+
+    /** Trusts only {@code ca} when given (the health check speaks HTTPS then), else the JVM's defaults. */
+    private static HttpClient httpClient(TestCertificateAuthority ca) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (ca != null) {
+            builder.sslContext(ca.sslContext());
+        }
+        return builder.build();
+    }
+
+    /**
      * The shipped jvm.options name gc.log, hs_err and heap dumps relative to the working directory, which
      * 8.x sets to the (shared, read-only) distribution; point them into this instance's logs directory.
      */
@@ -282,6 +327,7 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
         private String version;
         private Path javaHome;
         private String password;
+        private TestCertificateAuthority ca;
         private String heap = "512m";
         private Duration startTimeout = Duration.ofSeconds(120);
 
@@ -303,6 +349,15 @@ public final class ElasticsearchServer implements ElasticsearchEndpoint, AutoClo
         /** Turns security on, with {@code password} for the {@code elastic} superuser (basic auth over HTTP). */
         public Builder security(String password) {
             this.password = Objects.requireNonNull(password);
+            return this;
+        }
+
+        /**
+         * Serves HTTP over TLS only, with a certificate {@code ca} issues for localhost and 127.0.0.1; needs
+         * {@link #security(String)}. {@link #url()} then starts with {@code https://}.
+         */
+        public Builder https(TestCertificateAuthority ca) {
+            this.ca = Objects.requireNonNull(ca);
             return this;
         }
 

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * keeps the port and the data, for restart tests; {@link #close()} stops the server and deletes everything.
  * Runs as the OS user {@value ServerUser#NAME} when this JVM is root. Methods are thread-safe.
  *
+ * <p>With {@link Builder#tls} the server serves TLS with the given certificate and accepts TCP connections only
+ * over TLS ({@code hostssl} in pg_hba.conf); clients that do not verify still connect with pgjdbc's default
+ * {@code sslmode=prefer}.
+ *
  * <p>{@code fsync} is off by default: data survives stopping the server in any mode (only an OS crash
  * could lose it) and commits do not wait for the disk. Override with {@code setting("fsync", "on")}.
  */
@@ -50,6 +54,7 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
     private final int port;
     private final ServerProcess process;
     private final Path dataDir;
+    private final TestCertificateAuthority.ServerCertificate tls;
     private boolean closed;
 
     private PostgresServer(Builder builder) {
@@ -57,6 +62,7 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
         this.superuser = builder.superuser;
         this.password = builder.password;
         this.startTimeout = builder.startTimeout;
+        this.tls = builder.tls;
         this.port = FreePorts.next();
         this.process = new ServerProcess(ENGINE, "QUIT");
         this.dataDir = process.directory().resolve("data");
@@ -183,6 +189,7 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
         Path passwordFile = directory.resolve("password");
         try {
             Files.writeString(passwordFile, password + "\n");
+            Map<String, String> tlsSettings = tls == null ? Map.of() : installTls(directory.resolve("tls"));
             ServerUser.own(directory);
             Processes.Result result = Processes.run(ServerUser.wrap(List.of(binDir.resolve("initdb").toString(),
                             "-D", dataDir.toString(), "-U", superuser, "--pwfile=" + passwordFile,
@@ -193,12 +200,13 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
                 throw process.failure("initdb exited with code " + result.exitCode(), null);
             }
             Files.delete(passwordFile);
+            String host = tls == null ? "host   " : "hostssl";
             Files.writeString(dataDir.resolve("pg_hba.conf"), """
                     # Written by pgcdc devstack: password auth only, loopback only.
-                    local all         all                scram-sha-256
-                    host  all         all  127.0.0.1/32  scram-sha-256
-                    host  replication all  127.0.0.1/32  scram-sha-256
-                    """);
+                    local   all         all                scram-sha-256
+                    %1$s all         all  127.0.0.1/32  scram-sha-256
+                    %1$s replication all  127.0.0.1/32  scram-sha-256
+                    """.formatted(host));
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("listen_addresses", host());
             settings.put("port", Integer.toString(port));
@@ -210,6 +218,7 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
             settings.put("max_wal_senders", "20");
             settings.put("fsync", "off");
             settings.put("log_line_prefix", "%m [%p] %q%u@%d ");
+            settings.putAll(tlsSettings);
             settings.putAll(extraSettings);
             StringBuilder conf = new StringBuilder("\n# Written by pgcdc devstack; later lines win.\n");
             settings.forEach((key, value) -> conf.append(key).append(" = ").append(Identifiers.confValue(value))
@@ -218,6 +227,18 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
         } catch (IOException e) {
             throw process.failure("cannot prepare the data directory " + dataDir, e);
         }
+    }
+
+    /**
+     * Copies the certificate and key into {@code directory}, the key with mode 0600 as PostgreSQL demands
+     * (the caller gives both to the server's OS user), and returns the settings that turn TLS on.
+     */
+    private Map<String, String> installTls(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path certificate = Files.copy(tls.certificate(), directory.resolve("server.pem"));
+        Path key = Files.copy(tls.privateKey(), directory.resolve("server.key"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return Map.of("ssl", "on", "ssl_cert_file", certificate.toString(), "ssl_key_file", key.toString());
     }
 
     private void ensureOpen() {
@@ -233,6 +254,7 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
         private String password = "pgcdc";
         private Duration startTimeout = Duration.ofSeconds(60);
         private Path binDir;
+        private TestCertificateAuthority.ServerCertificate tls;
         private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder() {
@@ -251,6 +273,12 @@ public final class PostgresServer implements PostgresEndpoint, AutoCloseable {
         /** A postgresql.conf parameter, e.g. {@code setting("max_wal_size", "64MB")}; overrides the defaults. */
         public Builder setting(String name, String value) {
             settings.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+            return this;
+        }
+
+        /** Serves TLS with {@code certificate} and refuses TCP connections without TLS; default: no TLS. */
+        public Builder tls(TestCertificateAuthority.ServerCertificate certificate) {
+            this.tls = Objects.requireNonNull(certificate);
             return this;
         }
 

@@ -42,10 +42,20 @@ final class SinkHarness implements AutoCloseable {
     final String group;
     final KafkaProducer<byte[], byte[]> producer;
     final EsConnection es;
+    /**
+     * The elasticsearch section's authentication and trust lines of {@link #yaml}: by default the endpoint's
+     * credentials and the CA given to the constructor; a test may replace them (e.g. with an api_key).
+     */
+    String elasticsearchSecurity;
     /** Port for /health and /metrics of sinks this harness starts; 0 (the default) serves none. */
     int metricsPort;
 
     SinkHarness(KafkaEndpoint kafka, ElasticsearchEndpoint elasticsearch, int partitions) {
+        this(kafka, elasticsearch, partitions, null);
+    }
+
+    /** @param caCertificate PEM of the CA that signed an {@code https://} node's certificate, or null */
+    SinkHarness(KafkaEndpoint kafka, ElasticsearchEndpoint elasticsearch, int partitions, java.nio.file.Path caCertificate) {
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
         this.topic = kafka.createFreshTopic("sinkit", partitions);
@@ -60,12 +70,13 @@ final class SinkHarness implements AutoCloseable {
         this.es = new EsConnection(new ElasticsearchConfig(List.of(elasticsearch.url()),
                 elasticsearch.credentials().map(ElasticsearchEndpoint.Credentials::username).orElse(null),
                 elasticsearch.credentials().map(c -> new dev.pgcdc.common.config.Secret(c.password())).orElse(null),
-                null, prefix, null, null), Duration.ofSeconds(30));
+                null, prefix, caCertificate, null), Duration.ofSeconds(30));
+        this.elasticsearchSecurity = elasticsearch.credentials()
+                .map(c -> "  username: " + c.username() + "\n  password: " + c.password() + "\n").orElse("")
+                + (caCertificate == null ? "" : "  ca_certificate: " + caCertificate + "\n");
     }
 
     String yaml(String group, String extraSink) {
-        String auth = elasticsearch.credentials().map(c -> "  username: " + c.username() + "\n  password: " + c.password() + "\n")
-                .orElse("");
         return "kafka:\n"
                 + "  brokers: [" + kafka.bootstrapServers() + "]\n"
                 + "  topic: " + topic + "\n"
@@ -73,7 +84,7 @@ final class SinkHarness implements AutoCloseable {
                 + "  dead_letter_topic: " + deadLetterTopic + "\n"
                 + "elasticsearch:\n"
                 + "  addresses: [" + elasticsearch.url() + "]\n"
-                + auth
+                + elasticsearchSecurity
                 + "  indexPrefix: " + prefix + "\n"
                 + "metrics:\n"
                 + "  host: 127.0.0.1\n"

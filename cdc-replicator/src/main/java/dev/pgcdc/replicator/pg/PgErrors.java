@@ -11,7 +11,10 @@ import java.sql.SQLException;
  * 57P02, 57P03), too many connections / out of resources (class 53), an object in use (55006: the
  * slot is still held by the walsender of a dead session), serialization failures (class 40), and
  * I/O errors. Fatal: authentication (class 28), privileges (42501), a missing database (3D000), a
- * missing or invalidated slot, and anything else the replicator cannot cure by reconnecting.
+ * missing or invalidated slot, a TLS handshake the client refused (an untrusted or mismatched server
+ * certificate: pgjdbc reports it as a connection failure, class 08, but reconnecting cannot cure it) or a
+ * file named in {@code postgres.properties} that cannot be read, and anything else the replicator cannot
+ * cure by reconnecting.
  */
 public final class PgErrors {
 
@@ -21,6 +24,10 @@ public final class PgErrors {
     public static RuntimeException classify(String what, Throwable error) {
         if (error instanceof FatalException || error instanceof RetriableException) {
             return (RuntimeException) error;
+        }
+        RuntimeException tls = tlsProblem(what, error);
+        if (tls != null) {
+            return tls;
         }
         String state = sqlState(error);
         if (state != null) {
@@ -47,6 +54,24 @@ public final class PgErrors {
             }
         }
         return new FatalException(what + ": " + error, error);
+    }
+
+    /** A fatal error for a refused certificate or an unreadable TLS file along the cause chain, else null. */
+    private static FatalException tlsProblem(String what, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+                return new FatalException(what + ": the TLS handshake failed (" + firstLine(t) + "); the server"
+                        + " certificate is not trusted or does not match the host: set postgres.properties.sslrootcert"
+                        + " to the PEM file of the CA that signed the server's certificate, and with sslmode verify-full"
+                        + " make postgres.host a name the certificate lists", error);
+            }
+            if (t instanceof java.io.FileNotFoundException || t instanceof java.nio.file.NoSuchFileException
+                    || t instanceof java.nio.file.AccessDeniedException) {
+                return new FatalException(what + ": cannot read " + firstLine(t) + "; check the file paths in"
+                        + " postgres.properties (sslrootcert, sslcert, sslkey)", error);
+            }
+        }
+        return null;
     }
 
     /** True when the SQLSTATE means "try again with a new connection". */

@@ -3,6 +3,7 @@ package dev.pgcdc.replicator.pg;
 import dev.pgcdc.common.config.PostgresConfig;
 import dev.pgcdc.common.config.TableConfig;
 import dev.pgcdc.common.config.TableId;
+import dev.pgcdc.replicator.FatalException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,12 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A publication as the catalog shows it, and the one place that creates or adjusts it. An existing
  * publication is left alone unless {@code postgres.adjust_publication} is set; then its table list
- * is made exactly the configured tables.
+ * is made exactly the configured tables. A role without the right to create it (the least-privilege
+ * set-up: creating a publication needs ownership of the tables) gets a {@link FatalException} naming
+ * the statement the owner must run.
  */
 public record Publication(String name, boolean allTables, boolean insert, boolean update, boolean delete,
         boolean truncate, Set<TableId> tables) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     public Publication {
         tables = Set.copyOf(tables);
@@ -78,8 +82,16 @@ public record Publication(String name, boolean allTables, boolean insert, boolea
         String tableList = wanted.stream().map(TableId::quoted).collect(Collectors.joining(", "));
         String quotedName = Prerequisites.quote(config.publicationName());
         if (existing == null) {
+            String create = "CREATE PUBLICATION " + quotedName + " FOR TABLE " + tableList;
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE PUBLICATION " + quotedName + " FOR TABLE " + tableList);
+                statement.execute(create);
+            } catch (SQLException e) {
+                if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                    throw new FatalException("publication '" + config.publicationName() + "' does not exist and role '"
+                            + config.user() + "' may not create it (SQLSTATE 42501: " + firstLine(e) + "); as the owner"
+                            + " of the tables, run: " + create + ";", e);
+                }
+                throw e;
             }
             LOG.info("created publication {} for {}", config.publicationName(), wanted);
             return;
@@ -90,5 +102,11 @@ public record Publication(String name, boolean allTables, boolean insert, boolea
             }
             LOG.info("adjusted publication {}: tables {} (were {})", config.publicationName(), wanted, existing.tables());
         }
+    }
+
+    private static String firstLine(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : message;
     }
 }

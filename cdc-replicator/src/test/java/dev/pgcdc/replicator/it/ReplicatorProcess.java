@@ -43,6 +43,15 @@ final class ReplicatorProcess implements AutoCloseable {
         return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
+    /** Waits for the process to end on its own; returns the exit code, or -1 when it still runs. */
+    int awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -43,7 +43,7 @@ final class Scenario implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    final PostgresServer postgres = TestStack.postgres();
+    final PostgresServer postgres;
     final KafkaServer kafka = TestStack.kafka();
     final String database;
     final String slot;
@@ -56,8 +56,20 @@ final class Scenario implements AutoCloseable {
     private String tables = "[public.items]";
     private String extra = "";
     private String postgresExtra = "";
+    private String host;
+    private String user;
+    private String password;
 
     Scenario(String name) throws SQLException, IOException {
+        this(name, TestStack.postgres());
+    }
+
+    /** A scenario on a server of the test's own, e.g. one serving TLS. */
+    Scenario(String name, PostgresServer postgres) throws SQLException, IOException {
+        this.postgres = postgres;
+        host = postgres.host();
+        user = postgres.superuser();
+        password = postgres.password();
         int n = COUNTER.incrementAndGet();
         String id = name + "_" + ProcessHandle.current().pid() + "_" + n;
         database = postgres.createFreshDatabase(name);
@@ -78,6 +90,19 @@ final class Scenario implements AutoCloseable {
         return this;
     }
 
+    /** The host name the replicator connects to instead of the server's address, e.g. {@code localhost}. */
+    Scenario host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    /** The role the replicator logs in as, instead of the superuser. */
+    Scenario login(String user, String password) {
+        this.user = user;
+        this.password = password;
+        return this;
+    }
+
     /** Extra YAML lines for the postgres section, e.g. {@code "  snapshot_mode: never\n"}. */
     Scenario postgresSettings(String lines) {
         this.postgresExtra = lines;
@@ -89,10 +114,10 @@ final class Scenario implements AutoCloseable {
 
     String yaml() {
         return "postgres:\n"
-                + "  host: " + postgres.host() + "\n"
+                + "  host: " + host + "\n"
                 + "  port: " + postgres.port() + "\n"
-                + "  user: " + postgres.superuser() + "\n"
-                + "  password: " + postgres.password() + "\n"
+                + "  user: " + user + "\n"
+                + "  password: " + password + "\n"
                 + "  dbname: " + database + "\n"
                 + "  slot_name: " + slot + "\n"
                 + "  publication_name: " + publication + "\n"

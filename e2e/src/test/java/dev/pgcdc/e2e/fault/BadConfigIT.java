@@ -26,6 +26,10 @@ class BadConfigIT {
 
     static final String PG_SENTINEL = "SENTINEL-pg-9c1d2e";
     static final String ES_SENTINEL = "SENTINEL-es-7b3a41";
+    /** Valid base64, as an API key is. */
+    static final String API_KEY_SENTINEL = "SENTINELapikey5d0c9e";
+    static final String KAFKA_SENTINEL = "SENTINEL-kafka-3f8e27";
+    static final List<String> SENTINELS = List.of(PG_SENTINEL, ES_SENTINEL, API_KEY_SENTINEL, KAFKA_SENTINEL);
 
     record Case(String name, String postgres, String replicator, String expected) {
     }
@@ -70,6 +74,89 @@ class BadConfigIT {
         }
         checkSinkWithUnreachableElasticsearch(soft, dir, kafka);
         soft.assertAll();
+    }
+
+    /**
+     * {@code check} and {@code status} of both jars, with every secret a sentinel: PostgreSQL's password, a
+     * SASL JAAS password in kafka.properties, Elasticsearch's password or API key. Once with credentials that
+     * work (the PostgreSQL role's password is the sentinel; the shared Kafka and Elasticsearch do not check
+     * theirs, but the clients still carry them), once with each of them failing (a wrong password,
+     * SASL_PLAINTEXT against a plaintext broker, an unreachable Elasticsearch).
+     */
+    @Test
+    void shouldKeepEverySecretOutOfCheckAndStatusWhetherCredentialsWorkOrFail(PostgresEndpoint postgres,
+            KafkaEndpoint kafka, ElasticsearchEndpoint elasticsearch) throws Exception {
+        Path dir = Pipeline.runDirectory("secrets");
+        String database = postgres.createFreshDatabase("secrets");
+        String role = "sentinel_" + database.toLowerCase();
+        postgres.execute(database, "CREATE TABLE keyed (id int PRIMARY KEY)",
+                "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD '" + PG_SENTINEL + "'",
+                "GRANT SELECT ON keyed TO " + role,
+                "CREATE PUBLICATION p_" + database.toLowerCase() + " FOR TABLE keyed");
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"pgcdc\" password=\""
+                + KAFKA_SENTINEL + "\";";
+        String working = secretsConfig(dir, "working", postgres, database, role, PG_SENTINEL, kafka, "PLAINTEXT", jaas,
+                elasticsearch.url(), "  username: elastic\n  password: " + ES_SENTINEL + "\n");
+        String failing = secretsConfig(dir, "failing", postgres, database, role, PG_SENTINEL + "-wrong", kafka,
+                "SASL_PLAINTEXT", jaas, "http://127.0.0.1:1", "  api_key: " + API_KEY_SENTINEL + "\n");
+        SoftAssertions soft = new SoftAssertions();
+        for (String name : List.of(working, failing)) {
+            Path config = dir.resolve(name + ".yaml");
+            for (DaemonProcess.Kind kind : DaemonProcess.Kind.values()) {
+                for (String subcommand : List.of("check", "status")) {
+                    String run = name + " " + kind.module + " " + subcommand;
+                    Path log = dir.resolve(name + "_" + kind.module + "_" + subcommand + ".log");
+                    DaemonProcess process = DaemonProcess.command(kind, subcommand, config, log,
+                            kind == DaemonProcess.Kind.REPLICATOR && subcommand.equals("status")
+                                    ? new String[0] : new String[] {"--timeout", "5"});
+                    int code = process.awaitExit(60_000);
+                    process.close();
+                    String output = process.output();
+                    System.out.printf("--- %s: exit %d%n%s%n", run, code, tail(output));
+                    soft.assertThat(code).as("%s: exit code (-1: still running after 60 s); log %s", run, log)
+                            .isNotEqualTo(-1);
+                    if (name.equals("failing") && subcommand.equals("check")) {
+                        soft.assertThat(code).as("%s: exit code", run).isEqualTo(1);
+                    }
+                    for (String sentinel : SENTINELS) {
+                        soft.assertThat(output).as("%s: output must not contain a secret", run).doesNotContain(sentinel);
+                    }
+                }
+            }
+            Path sqlite = dir.resolve(name + ".db");
+            if (Files.exists(sqlite)) {
+                String bytes = new String(Files.readAllBytes(sqlite), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String sentinel : SENTINELS) {
+                    soft.assertThat(bytes).as("%s: the SQLite log must not contain a secret", name).doesNotContain(sentinel);
+                }
+            }
+        }
+        String workingCheck = Files.readString(dir.resolve("working_cdc-replicator_check.log"));
+        soft.assertThat(workingCheck).as("replicator check with working credentials").contains("ok    postgres");
+        String failingCheck = Files.readString(dir.resolve("failing_cdc-replicator_check.log"));
+        soft.assertThat(failingCheck).as("replicator check with a wrong password").contains("28P01");
+        String failingSinkCheck = Files.readString(dir.resolve("failing_es-sink_check.log"));
+        soft.assertThat(failingSinkCheck).as("sink check with failing credentials").contains("FAIL  kafka")
+                .contains("FAIL  elasticsearch connection");
+        soft.assertAll();
+    }
+
+    /** Writes {@code name}.yaml with the given secrets; returns {@code name}. */
+    private static String secretsConfig(Path dir, String name, PostgresEndpoint postgres, String database, String role,
+            String password, KafkaEndpoint kafka, String protocol, String jaas, String esUrl, String esAuth)
+            throws Exception {
+        Files.writeString(dir.resolve(name + ".yaml"), "postgres:\n  host: " + postgres.host() + "\n  port: "
+                + postgres.port() + "\n  dbname: " + database + "\n  user: " + role + "\n  password: '" + password
+                + "'\n  slot_name: s_" + database.toLowerCase() + "\n  publication_name: p_" + database.toLowerCase()
+                + "\n  tables: [public.keyed]\n  connect_timeout: 2s\n"
+                + "kafka:\n  brokers: [" + kafka.bootstrapServers() + "]\n  topic: secrets_" + name + "\n"
+                + "  properties:\n    security.protocol: " + protocol + "\n    sasl.mechanism: PLAIN\n"
+                + "    sasl.jaas.config: '" + jaas + "'\n"
+                + "elasticsearch:\n  addresses: [" + esUrl + "]\n" + esAuth
+                + "replicator:\n  position_path: " + dir.resolve(name + "-position") + "\n"
+                + "logging:\n  sqlite_path: " + dir.resolve(name + ".db") + "\n"
+                + "metrics:\n  replicator_port: 0\n  sink_port: 0\n");
+        return name;
     }
 
     /** The sink waits for an unreachable Elasticsearch (by design: it retries forever), saying so, without secrets. */

@@ -68,6 +68,17 @@ final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(kind, process, log);
     }
 
+    /** A subcommand such as {@code check} or {@code status}: {@code java -jar ... SUBCOMMAND --config FILE ARGS}. */
+    static DaemonProcess command(Kind kind, String subcommand, Path config, Path log, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+                jar(kind).toString(), subcommand, "--config", config.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new DaemonProcess(kind, process, log);
+    }
+
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

@@ -100,6 +100,12 @@ public final class EsConnection implements AutoCloseable {
                     + (status == 401 ? "the credentials" : "that role's privileges (it needs write, create_index and"
                     + " manage on the index prefix, and manage_index_templates)"), null);
         }
+        if (kind == Failures.Kind.TLS) {
+            throw new SinkFatalException("Elasticsearch's TLS certificate was not accepted while " + doing + " ("
+                    + Failures.describe(e) + "); set elasticsearch.ca_certificate to the PEM file of the CA that signed"
+                    + " the node's HTTP certificate (or ca_fingerprint to that CA certificate's SHA-256), and use an"
+                    + " address whose host the certificate lists", e);
+        }
         if (kind == Failures.Kind.RETRIABLE) {
             return new EsUnavailableException(doing + " failed: " + Failures.describe(e), e);
         }

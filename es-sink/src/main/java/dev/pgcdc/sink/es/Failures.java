@@ -7,12 +7,14 @@ import org.elasticsearch.client.ResponseException;
 
 /**
  * Sorts failures of whole Elasticsearch requests by type and HTTP status (never by message
- * text): 401/403 are fatal, 408/429/5xx and I/O errors retriable, other 4xx permanent.
+ * text): 401/403 are fatal, and so is a TLS certificate the client refused (untrusted CA or a host name
+ * the certificate does not list: reconnecting cannot cure it, though it arrives as an I/O error);
+ * 408/429/5xx and other I/O errors retriable, other 4xx permanent.
  */
 public final class Failures {
 
     /** What a failure means for the sink. */
-    public enum Kind { AUTH, RETRIABLE, TOO_LARGE, PERMANENT }
+    public enum Kind { AUTH, TLS, RETRIABLE, TOO_LARGE, PERMANENT }
 
     private Failures() {
     }
@@ -42,6 +44,13 @@ public final class Failures {
         int status = status(failure);
         if (status > 0) {
             return ofStatus(status);
+        }
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLHandshakeException
+                    || cause instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || cause instanceof java.security.cert.CertificateException) {
+                return Kind.TLS;
+            }
         }
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
             if (cause instanceof IOException) {

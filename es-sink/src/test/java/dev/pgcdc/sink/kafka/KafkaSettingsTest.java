@@ -24,6 +24,23 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void securitySettingsReachTheConsumerTheDeadLetterProducerAndTheAdminClientUnchanged() {
+        Map<String, String> security = Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"s\""
+                        + " password=\"SENTINEL-jaas\";",
+                "ssl.truststore.location", "/etc/pgcdc/kafka.p12");
+        KafkaConfig config = new KafkaConfig(List.of("localhost:9092"), "cdc-events", null, 3, (short) 1, "group", "dlq",
+                new PassThroughProperties(security), PassThroughProperties.empty(), PassThroughProperties.empty());
+        for (var props : List.of(KafkaSettings.consumer(config), KafkaSettings.deadLetterProducer(config),
+                KafkaSettings.admin(config, java.time.Duration.ofSeconds(5)))) {
+            assertThat(props).containsAllEntriesOf(security);
+        }
+        assertThat(config.toString()).doesNotContain("SENTINEL-jaas").contains("sasl.jaas.config=******");
+    }
+
+    @Test
     void topicPatternBecomesARegex() {
         var regex = KafkaSettings.topicRegex(kafka("cdc.{schema}.{table}", Map.of()));
         assertThat(regex.matcher("cdc.public.users").matches()).isTrue();
