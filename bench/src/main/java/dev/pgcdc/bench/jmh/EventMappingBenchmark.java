@@ -50,7 +50,7 @@ public class EventMappingBenchmark {
         List<Fixtures.Message> w1 = Fixtures.w1();
         assembler = new TransactionAssembler("bench", "bench", "bench", new ConvertedColumnTypes(
                 new ValueConverter(BuiltinTypeCatalog.INSTANCE)), new PrimaryKeyId(),
-                (table, key, columns) -> Optional.empty(), Clock.systemUTC(), null);
+                (table, xid, key, columns) -> Optional.empty(), Clock.systemUTC(), null);
         // Relation, then Begin: every benchmarked change is inside this one (never committed) transaction.
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'R').buffer()), Fixtures.first(w1, 'R').lsn(), capture);
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'B').buffer()), Fixtures.first(w1, 'B').lsn(), capture);

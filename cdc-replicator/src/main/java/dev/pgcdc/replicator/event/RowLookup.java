@@ -15,6 +15,7 @@ import java.util.Optional;
 public interface RowLookup {
 
     /**
+     * @param xid the (32-bit) id of the transaction that made the change: what is read includes it
      * @param key the key columns' values in their types' text output form (as pgoutput sends them),
      *     by column name, in key order; no value is null
      * @param columns the columns to read
@@ -22,5 +23,5 @@ public interface RowLookup {
      *     NULL; empty when no row, or more than one, has that key now
      * @throws RuntimeException a failure already classified as retriable or fatal
      */
-    Optional<Map<String, String>> read(TableId table, Map<String, String> key, List<String> columns);
+    Optional<Map<String, String>> read(TableId table, long xid, Map<String, String> key, List<String> columns);
 }

@@ -222,12 +222,12 @@ public final class TransactionAssembler {
             }
             key.put(column, text.value());
         }
-        Optional<Map<String, String>> current = rowLookup.read(shape.table, Collections.unmodifiableMap(key),
-                after.unchangedToast);
-        if (current.isEmpty()) {
+        Optional<Map<String, String>> read = rowLookup.read(shape.table, current.xid(),
+                Collections.unmodifiableMap(key), after.unchangedToast);
+        if (read.isEmpty()) {
             return after;
         }
-        Map<String, String> values = current.get();
+        Map<String, String> values = read.get();
         List<ColumnValue> filled = new ArrayList<>(shape.names.length);
         for (int i = 0; i < shape.names.length; i++) {
             if (values.containsKey(shape.names[i])) {

@@ -63,8 +63,8 @@ class TransactionAssemblerTest {
     private final Map<Map<String, String>, Map<String, String>> currentRows = new HashMap<>();
     private final List<String> lookups = new ArrayList<>();
 
-    private final RowLookup rowLookup = (table, key, columns) -> {
-        lookups.add(table + " " + key + " " + columns);
+    private final RowLookup rowLookup = (table, xid, key, columns) -> {
+        lookups.add(table + " xid " + xid + " " + key + " " + columns);
         Map<String, String> row = currentRows.get(key);
         if (row == null) {
             return Optional.empty();
@@ -174,7 +174,7 @@ class TransactionAssemblerTest {
                 tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
         assertThat(recorder.calls).containsExactly("begin 7 0/384", "d", "c");
         ChangeEvent create = recorder.events.get(1);
-        assertThat(lookups).containsExactly("public.users {id=2} [bio]");
+        assertThat(lookups).containsExactly("public.users xid 7 {id=2} [bio]");
         assertThat(create.after().toString()).as("in column order")
                 .isEqualTo("{\"id\":2,\"name\":\"ann\",\"bio\":\"long bio\"}");
         assertThat(create.unchangedToast()).isEmpty();
@@ -206,7 +206,7 @@ class TransactionAssemblerTest {
                 Optional.of(new OldTuple(OldTuple.Kind.KEY, tuple(text(1), ColumnValue.NULL, ColumnValue.NULL))),
                 tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
         ChangeEvent create = recorder.events.get(1);
-        assertThat(lookups).containsExactly("public.users {id=2} [bio]");
+        assertThat(lookups).containsExactly("public.users xid 7 {id=2} [bio]");
         assertThat(create.key().toString()).isEqualTo("{\"id\":2}");
         assertThat(create.after().has("bio")).as("not taken from another key's row, not nulled").isFalse();
         assertThat(create.unchangedToast()).containsExactly("bio");
