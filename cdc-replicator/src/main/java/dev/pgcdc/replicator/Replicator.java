@@ -20,6 +20,7 @@ import dev.pgcdc.replicator.kafka.Topics;
 import dev.pgcdc.replicator.pg.CatalogTableKeys;
 import dev.pgcdc.replicator.pg.Connections;
 import dev.pgcdc.replicator.pg.Heartbeat;
+import dev.pgcdc.replicator.pg.JdbcRowLookup;
 import dev.pgcdc.replicator.pg.JdbcTypeCatalog;
 import dev.pgcdc.replicator.pg.LagProbe;
 import dev.pgcdc.replicator.pg.PgErrors;
@@ -291,7 +292,8 @@ public final class Replicator {
                 sessionStreamed = true;
                 health.ready("streaming from slot " + pg.slotName());
                 TransactionAssembler assembler = new TransactionAssembler(pg.slotName(), pg.dbname(), version,
-                        columnTypes, new CatalogTableKeys(regular, pg), clock, start.skipBefore());
+                        columnTypes, new CatalogTableKeys(regular, pg), new JdbcRowLookup(regular), clock,
+                        start.skipBefore());
                 try (Heartbeat heartbeat = Heartbeat.start(connections, settings.heartbeatInterval());
                         Backfill backfill = facts.supportsMessages()
                                 ? new Backfill(connections, pg, settings, columnTypes, version, clock) : null) {

@@ -15,6 +15,7 @@ import dev.pgcdc.replicator.value.ValueConverter;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,7 +49,8 @@ public class EventMappingBenchmark {
     public void setUp() {
         List<Fixtures.Message> w1 = Fixtures.w1();
         assembler = new TransactionAssembler("bench", "bench", "bench", new ConvertedColumnTypes(
-                new ValueConverter(BuiltinTypeCatalog.INSTANCE)), new PrimaryKeyId(), Clock.systemUTC(), null);
+                new ValueConverter(BuiltinTypeCatalog.INSTANCE)), new PrimaryKeyId(),
+                (table, xid, key, columns) -> Optional.empty(), Clock.systemUTC(), null);
         // Relation, then Begin: every benchmarked change is inside this one (never committed) transaction.
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'R').buffer()), Fixtures.first(w1, 'R').lsn(), capture);
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'B').buffer()), Fixtures.first(w1, 'B').lsn(), capture);

@@ -28,9 +28,12 @@ import dev.pgcdc.replicator.pgoutput.TupleData;
 import dev.pgcdc.replicator.pgoutput.UnknownRelationException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns decoded pgoutput messages into {@link ChangeEvent}s, one transaction at a time, without
@@ -49,6 +52,14 @@ import java.util.Map;
  *   <li>Unchanged TOAST values ('u') are left out of {@code after} and listed in
  *       {@code unchanged_toast}; when the old row is known (FULL) its value is used instead, since it
  *       is the current value.</li>
+ *   <li>A key change's {@code c} carries its unchanged TOAST values: from the old row under FULL,
+ *       else read from the table by the new key ({@link RowLookup}). A consumer cannot keep them
+ *       itself: the {@code d} of the old key may sit in another partition. Consistency rule: the
+ *       value read may be newer than the change (a later transaction may have rewritten it); a
+ *       later event of that key then follows with a newer version and carries or keeps the newer
+ *       value, so the consumer converges on the row as it is. When no row has the new key any
+ *       more (deleted or re-keyed since), the columns stay in {@code unchanged_toast}; the later
+ *       delete or key change follows.</li>
  *   <li>Logical decoding messages (the heartbeat) and Origin/Type messages produce no events.</li>
  * </ul>
  * Transactions whose commit record lies before {@code skipBefore} (already confirmed before a
@@ -66,6 +77,7 @@ public final class TransactionAssembler {
     private final String version;
     private final ColumnTypes columnTypes;
     private final TableKeys tableKeys;
+    private final RowLookup rowLookup;
     private final Clock clock;
     private final Lsn skipBefore;
     private final Map<Integer, Shape> shapes = new HashMap<>();
@@ -76,16 +88,18 @@ public final class TransactionAssembler {
     private long skippedTransactions;
 
     /**
+     * @param rowLookup reads the unchanged TOAST values of a row whose key changed (only then)
      * @param skipBefore transactions whose commit record starts below this LSN are skipped (the
      *     stored position after a crash); null skips nothing
      */
     public TransactionAssembler(String slotName, String database, String version, ColumnTypes columnTypes,
-            TableKeys tableKeys, Clock clock, Lsn skipBefore) {
+            TableKeys tableKeys, RowLookup rowLookup, Clock clock, Lsn skipBefore) {
         this.slotName = slotName;
         this.database = database;
         this.version = version;
         this.columnTypes = columnTypes;
         this.tableKeys = tableKeys;
+        this.rowLookup = rowLookup;
         this.clock = clock;
         this.skipBefore = skipBefore;
     }
@@ -97,6 +111,7 @@ public final class TransactionAssembler {
      * @throws IllegalStateException when the stream breaks the protocol's order (a change outside
      *     a transaction, nested Begin) or a row has no usable key
      * @throws UnknownRelationException when a change names a relation never described
+     * @throws RuntimeException what the {@link RowLookup} throws (classified failures)
      */
     public void accept(PgOutputMessage message, long lsn, TransactionListener listener) {
         if (message instanceof Begin begin) {
@@ -186,9 +201,43 @@ public final class TransactionAssembler {
         if (oldKey.equals(newKey)) {
             listener.change(event(shape, Op.UPDATE, before, after, newKey, lsn));
         } else {
+            if (!after.unchangedToast.isEmpty()) {
+                after = withCurrentValues(shape, update.newTuple(), fallback, after);
+            }
             listener.change(event(shape, Op.DELETE, before, null, oldKey, lsn));
             listener.change(event(shape, Op.CREATE, null, after, newKey, lsn));
         }
+    }
+
+    /**
+     * The new row of a key change with the TOAST values PostgreSQL left out read from the table by
+     * the new key, or {@code after} as it is when no single row has that key any more. See the
+     * consistency rule in the class comment.
+     */
+    private Row withCurrentValues(Shape shape, TupleData newTuple, TupleData fallback, Row after) {
+        Map<String, String> key = new LinkedHashMap<>();
+        for (String column : shape.keyColumns) {
+            if (!(newTuple.get(shape.indexOf(column)) instanceof ColumnValue.Text text)) {
+                return after; // a NULL in a configured key: no row matches it
+            }
+            key.put(column, text.value());
+        }
+        Optional<Map<String, String>> read = rowLookup.read(shape.table, current.xid(),
+                Collections.unmodifiableMap(key), after.unchangedToast);
+        if (read.isEmpty()) {
+            return after;
+        }
+        Map<String, String> values = read.get();
+        List<ColumnValue> filled = new ArrayList<>(shape.names.length);
+        for (int i = 0; i < shape.names.length; i++) {
+            if (values.containsKey(shape.names[i])) {
+                String text = values.get(shape.names[i]);
+                filled.add(text == null ? ColumnValue.NULL : new ColumnValue.Text(text));
+            } else {
+                filled.add(fallback == null ? ColumnValue.UNCHANGED_TOAST : fallback.get(i));
+            }
+        }
+        return row(shape, newTuple, new TupleData(filled), false);
     }
 
     private Row old(Shape shape, OldTuple old) {
@@ -328,6 +377,15 @@ public final class TransactionAssembler {
             this.keyColumns = keyColumns;
             this.captured = captured;
             this.columns = columns;
+        }
+
+        int indexOf(String column) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(column)) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("no column " + column + " in " + table);
         }
     }
 }

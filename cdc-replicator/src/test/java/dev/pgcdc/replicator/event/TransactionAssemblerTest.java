@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +59,20 @@ class TransactionAssemblerTest {
     private final Recorder recorder = new Recorder();
     private Map<TableId, List<String>> primaryKeys = Map.of(new TableId("public", "users"), List.of("id"));
     private Map<TableId, List<String>> configuredKeys = Map.of();
+    /** The rows {@link #LOOKUP} finds, by key; a null value stands for SQL NULL. */
+    private final Map<Map<String, String>, Map<String, String>> currentRows = new HashMap<>();
+    private final List<String> lookups = new ArrayList<>();
+
+    private final RowLookup rowLookup = (table, xid, key, columns) -> {
+        lookups.add(table + " xid " + xid + " " + key + " " + columns);
+        Map<String, String> row = currentRows.get(key);
+        if (row == null) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new HashMap<>();
+        columns.forEach(column -> values.put(column, row.get(column)));
+        return Optional.of(values);
+    };
 
     private TransactionAssembler assembler(Lsn skipBefore) {
         TableKeys keys = new TableKeys() {
@@ -76,7 +91,7 @@ class TransactionAssemblerTest {
                 return configuredKeys.getOrDefault(table, List.of());
             }
         };
-        return new TransactionAssembler("slot", "db", "1.0", TYPES, keys,
+        return new TransactionAssembler("slot", "db", "1.0", TYPES, keys, rowLookup,
                 Clock.fixed(Instant.parse("2026-01-02T03:04:06Z"), ZoneOffset.UTC), skipBefore);
     }
 
@@ -145,6 +160,71 @@ class TransactionAssemblerTest {
         assertThat(event.before()).as("no old tuple sent").isNull();
         assertThat(event.after().has("bio")).as("never nulled or replaced").isFalse();
         assertThat(event.unchangedToast()).containsExactly("bio");
+        assertThat(lookups).as("the key did not change: the consumer keeps the value it has").isEmpty();
+    }
+
+    @Test
+    void aKeyChangeReadsAnUnchangedToastValueByTheNewKey() {
+        currentRows.put(Map.of("id", "2"), Map.of("id", "2", "name", "ann", "bio", "long bio"));
+        TransactionAssembler assembler = assembler(null);
+        assembler.accept(begin(900, 7), 100, recorder);
+        assembler.accept(users(ReplicaIdentity.DEFAULT), 100, recorder);
+        assembler.accept(new Update(16384,
+                Optional.of(new OldTuple(OldTuple.Kind.KEY, tuple(text(1), ColumnValue.NULL, ColumnValue.NULL))),
+                tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
+        assertThat(recorder.calls).containsExactly("begin 7 0/384", "d", "c");
+        ChangeEvent create = recorder.events.get(1);
+        assertThat(lookups).containsExactly("public.users xid 7 {id=2} [bio]");
+        assertThat(create.after().toString()).as("in column order")
+                .isEqualTo("{\"id\":2,\"name\":\"ann\",\"bio\":\"long bio\"}");
+        assertThat(create.unchangedToast()).isEmpty();
+    }
+
+    @Test
+    void aKeyChangeCarriesANullReadByTheNewKey() {
+        Map<String, String> row = new HashMap<>(Map.of("id", "2", "name", "ann"));
+        row.put("bio", null);
+        currentRows.put(Map.of("id", "2"), row);
+        TransactionAssembler assembler = assembler(null);
+        assembler.accept(begin(900, 7), 100, recorder);
+        assembler.accept(users(ReplicaIdentity.DEFAULT), 100, recorder);
+        assembler.accept(new Update(16384,
+                Optional.of(new OldTuple(OldTuple.Kind.KEY, tuple(text(1), ColumnValue.NULL, ColumnValue.NULL))),
+                tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
+        ChangeEvent create = recorder.events.get(1);
+        assertThat(create.after().toString()).isEqualTo("{\"id\":2,\"name\":\"ann\",\"bio\":null}");
+        assertThat(create.unchangedToast()).isEmpty();
+    }
+
+    @Test
+    void aKeyChangeWhoseNewKeyIsGoneKeepsTheColumnListedAsUnchanged() {
+        currentRows.put(Map.of("id", "3"), Map.of("id", "3", "name", "ann", "bio", "long bio"));
+        TransactionAssembler assembler = assembler(null);
+        assembler.accept(begin(900, 7), 100, recorder);
+        assembler.accept(users(ReplicaIdentity.DEFAULT), 100, recorder);
+        assembler.accept(new Update(16384,
+                Optional.of(new OldTuple(OldTuple.Kind.KEY, tuple(text(1), ColumnValue.NULL, ColumnValue.NULL))),
+                tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
+        ChangeEvent create = recorder.events.get(1);
+        assertThat(lookups).containsExactly("public.users xid 7 {id=2} [bio]");
+        assertThat(create.key().toString()).isEqualTo("{\"id\":2}");
+        assertThat(create.after().has("bio")).as("not taken from another key's row, not nulled").isFalse();
+        assertThat(create.unchangedToast()).containsExactly("bio");
+    }
+
+    @Test
+    void aKeyChangeUnderReplicaIdentityFullTakesTheOldValueWithoutALookup() {
+        TransactionAssembler assembler = assembler(null);
+        assembler.accept(begin(900, 7), 100, recorder);
+        assembler.accept(users(ReplicaIdentity.FULL), 100, recorder);
+        assembler.accept(new Update(16384,
+                Optional.of(new OldTuple(OldTuple.Kind.FULL, tuple(text(1), text("ann"), text("long bio")))),
+                tuple(text(2), text("ann"), ColumnValue.UNCHANGED_TOAST)), 120, recorder);
+        assertThat(recorder.calls).containsExactly("begin 7 0/384", "d", "c");
+        assertThat(recorder.events.get(1).after().toString())
+                .isEqualTo("{\"id\":2,\"name\":\"ann\",\"bio\":\"long bio\"}");
+        assertThat(recorder.events.get(1).unchangedToast()).isEmpty();
+        assertThat(lookups).isEmpty();
     }
 
     @Test
@@ -179,6 +259,7 @@ class TransactionAssemblerTest {
         assertThat(create.key().toString()).isEqualTo("{\"id\":2}");
         assertThat(create.after().toString()).isEqualTo("{\"id\":2,\"name\":\"ann\",\"bio\":\"x\"}");
         assertThat(List.of(delete.source().sequence(), create.source().sequence())).containsExactly(0L, 1L);
+        assertThat(lookups).as("every value was sent").isEmpty();
     }
 
     @Test
