@@ -7,6 +7,7 @@ import dev.pgcdc.common.config.ConfigLoader;
 import dev.pgcdc.common.config.Daemon;
 import dev.pgcdc.common.config.KafkaConfig;
 import dev.pgcdc.common.config.PgcdcConfig;
+import dev.pgcdc.sink.es.EsAuthException;
 import dev.pgcdc.sink.es.EsConnection;
 import dev.pgcdc.sink.es.EsUnavailableException;
 import dev.pgcdc.sink.kafka.KafkaSettings;
@@ -175,10 +176,11 @@ final class SinkCheck implements Callable<Integer> {
     }
 
     private static String fixFor(SinkFatalException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return message.contains("401") ? "set elasticsearch.username and password (or api_key) to valid credentials"
-                : message.contains("403") ? "grant the role the privileges listed in the README (Required privileges)"
-                : "see the message";
+        if (e instanceof EsAuthException auth) {
+            return auth.credentialsRejected() ? "set elasticsearch.username and password (or api_key) to valid credentials"
+                    : "grant the role the privileges listed in the README (Required privileges)";
+        }
+        return "see the message";
     }
 
     private static void checkVersion(EsConnection connection, Checks checks) {

@@ -85,8 +85,8 @@ public final class BulkWriter {
         }
         return switch (Failures.ofStatus(status)) {
             case RETRIABLE -> new Outcome(Outcome.Kind.RETRY, status, reason);
-            case AUTH -> throw new EsAuthException("Elasticsearch refused a bulk item (HTTP " + status + ": "
-                    + (error == null ? "" : error.type()) + "); check the user's privileges on index " + item.index(), null);
+            case AUTH -> throw new EsAuthException(status, "Elasticsearch refused a bulk item (HTTP " + status + ": "
+                    + (error == null ? "" : error.type()) + "); check the user's privileges on index " + item.index());
             default -> new Outcome(Outcome.Kind.REJECTED, status, reason);
         };
     }

@@ -94,11 +94,11 @@ public final class EsConnection implements AutoCloseable {
             String who = config.apiKey() != null ? "the configured API key (elasticsearch.api_key)"
                     : config.username() != null ? "user '" + config.username() + "' (elasticsearch.username/password)"
                     : "no credentials (set elasticsearch.username and password, or api_key)";
-            throw new EsAuthException("Elasticsearch " + (status == 401
+            throw new EsAuthException(status, "Elasticsearch " + (status == 401
                     ? "rejected the credentials (HTTP 401 Unauthorized)" : "denied access (HTTP 403 Forbidden)")
                     + " while " + doing + ", using " + who + "; check "
                     + (status == 401 ? "the credentials" : "that role's privileges (it needs write, create_index and"
-                    + " manage on the index prefix, and manage_index_templates)"), null);
+                    + " manage on the index prefix, and manage_index_templates)"));
         }
         if (kind == Failures.Kind.TLS) {
             throw new SinkFatalException("Elasticsearch's TLS certificate was not accepted while " + doing + " ("
