@@ -168,14 +168,15 @@ final class Scenario implements AutoCloseable {
         return running != null && !running.isDone();
     }
 
-    /** Waits until the slot is active, i.e. the replicator streams. */
+    /** Waits until the replicator streams (so a snapshot before it has been sent whole). */
     void awaitStreaming() throws Exception {
         awaitStreaming(0);
     }
 
     /**
-     * Waits until a walsender other than {@code previousPid} holds the slot, i.e. a new replicator
-     * streams; returns its pid.
+     * Waits until a walsender other than {@code previousPid} holds the slot and streams from it
+     * ({@code START_REPLICATION} ran), i.e. a new replicator streams; returns its pid. The slot alone
+     * is not enough: the walsender that creates it holds it too, before the snapshot even started.
      */
     int awaitStreaming(int previousPid) throws Exception {
         return awaitStreaming(previousPid, Duration.ofSeconds(60));
@@ -188,8 +189,9 @@ final class Scenario implements AutoCloseable {
                 throw new AssertionError("replicator ended with " + running.get() + " before streaming");
             }
             try (Connection connection = connect(); Statement statement = connection.createStatement();
-                    var rs = statement.executeQuery("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '"
-                            + slot + "'")) {
+                    var rs = statement.executeQuery("SELECT s.active_pid FROM pg_replication_slots s"
+                            + " JOIN pg_stat_replication r ON r.pid = s.active_pid"
+                            + " WHERE s.slot_name = '" + slot + "' AND r.state IN ('catchup', 'streaming')")) {
                 if (rs.next()) {
                     int pid = rs.getInt(1);
                     if (!rs.wasNull() && pid != previousPid) {
