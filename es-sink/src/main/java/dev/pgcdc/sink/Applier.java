@@ -3,6 +3,7 @@ package dev.pgcdc.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Column;
+import dev.pgcdc.common.event.Op;
 import dev.pgcdc.common.metrics.SinkMetrics;
 import dev.pgcdc.common.retry.Backoff;
 import dev.pgcdc.sink.es.BulkWriter;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link dev.pgcdc.sink.index.EventMapper}). Partial updates (unchanged TOAST columns) are resolved
  * against the stored document first; a batch is cut before a partial update of a document an
  * earlier record of the batch writes, so the read sees that write. An item Elasticsearch
- * rejects for good dead-letters its event. A truncate splits the batch: what came before is
- * applied first, then the truncate, then the rest.
+ * rejects for good dead-letters its event. A truncate (or a completed snapshot, applied the same
+ * way) splits the batch: what came before is applied first, then the truncate, then the rest.
  *
  * <p>Called from the sink's loop thread only.
  */
@@ -177,7 +178,8 @@ public final class Applier {
         Plan plan = truncate.plan();
         long deleted = retrying("truncating " + plan.mirrorIndex(),
                 () -> admin.deleteOlderThan(plan.mirrorIndex(), metadataField, plan.version()));
-        log.info("truncate of {} at {} removed {} documents", plan.mirrorIndex(), plan.version(), deleted);
+        log.info("{} of {} at {} removed {} documents", plan.op() == Op.TRUNCATE ? "truncate" : "completed snapshot",
+                plan.mirrorIndex(), plan.version(), deleted);
         offsets.finished(truncate.partition(), truncate.record().offset());
         applied.incrementAndGet();
         metrics.applied(plan.table(), plan.op(), plan.commitTimeMs());

@@ -3,6 +3,8 @@ package dev.pgcdc.sink;
 import static dev.pgcdc.sink.TestEvents.delete;
 import static dev.pgcdc.sink.TestEvents.insert;
 import static dev.pgcdc.sink.TestEvents.row;
+import static dev.pgcdc.sink.TestEvents.snapshotMarker;
+import static dev.pgcdc.sink.TestEvents.snapshotRead;
 import static dev.pgcdc.sink.TestEvents.toastUpdate;
 import static dev.pgcdc.sink.TestEvents.truncate;
 import static dev.pgcdc.sink.TestEvents.update;
@@ -182,6 +184,69 @@ class SinkIT {
                 assertThat(h.count(h.prefix + "changes_public_users")).as("truncate copies share one change-log id")
                         .isEqualTo(30 + 1 + 1 + 1);
             }
+        }
+    }
+
+    /**
+     * A re-snapshot at version 500 after rows 0, 3, 6, … were deleted while nothing captured it: the
+     * documents stay while the snapshot runs, and once it completes exactly those the snapshot did not
+     * rewrite and that are older than it are gone; newer ones (a change streamed after the snapshot
+     * point, already applied) stay. Older writes replayed afterwards cannot bring a removed row back,
+     * and replaying the whole topic leaves the index as it was.
+     */
+    @Test
+    void shouldRemoveOnlyOlderDocumentsTheSnapshotDidNotRewriteOnceItCompletes() throws Exception {
+        try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 3)) {
+            for (int i = 0; i < 30; i++) {
+                h.send(insert("users", 100 + i, 0, i, "old" + i, "b"));
+            }
+            h.send(update("users", 900, 0, 1, "newer-than-the-snapshot", "n"));
+            h.send(insert("users", 950, 0, 40, "inserted-after-the-snapshot-point", "n"));
+            h.flush();
+            try (SinkHarness.Running sink = h.start("")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.count(h.mirror("users")) == 31);
+                for (int p = 0; p < 3; p++) {
+                    h.sendTo(p, snapshotMarker(Op.SNAPSHOT_STARTED, "users", 500));
+                }
+                java.util.Set<String> expected = new java.util.TreeSet<>(java.util.Set.of("40"));
+                int rows = 0;
+                for (int i = 0; i < 30; i++) {
+                    if (i % 3 != 0) {
+                        h.send(snapshotRead("users", 500, i, "snap" + i));
+                        expected.add(Integer.toString(i));
+                        rows++;
+                    }
+                }
+                h.flush();
+                long sent = 32 + 3 + rows;
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.committedTotal(h.group) >= sent);
+                assertThat(h.count(h.mirror("users"))).as("nothing is removed before the snapshot completes")
+                        .isEqualTo(31);
+                for (int p = 0; p < 3; p++) {
+                    h.sendTo(p, snapshotMarker(Op.SNAPSHOT_COMPLETED, "users", 500));
+                }
+                h.flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.committedTotal(h.group) >= sent + 3);
+                Map<String, ObjectNode> after = h.documents(h.mirror("users"));
+                assertThat(after.keySet()).as("rows the re-snapshot did not see are removed, newer ones kept")
+                        .containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(after.get("1").get("name").asText()).isEqualTo("newer-than-the-snapshot");
+                assertThat(after.get("2").get("name").asText()).isEqualTo("snap2");
+
+                h.send(insert("users", 103, 0, 3, "replayed-old-insert", "z"));
+                h.send(insert("users", 1000, 0, 50, "later", "l"));
+                h.flush();
+                expected.add("50");
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.documents(h.mirror("users")).containsKey("50"));
+                assertThat(h.documents(h.mirror("users")).keySet()).as("an older write cannot bring a removed row back")
+                        .containsExactlyInAnyOrderElementsOf(expected);
+            }
+            Map<String, ObjectNode> before = h.documents(h.mirror("users"));
+            try (SinkHarness.Running replay = h.new Running(h.config("replay-" + h.group, ""))) {
+                long total = h.committedTotal(h.group);
+                await().atMost(Duration.ofSeconds(60)).until(() -> h.committedTotal("replay-" + h.group) >= total);
+            }
+            assertThat(h.documents(h.mirror("users"))).as("documents after replaying the whole topic").isEqualTo(before);
         }
     }
 

@@ -52,6 +52,21 @@ public final class TestEvents {
                 USER_COLUMNS, List.of());
     }
 
+    /** A snapshot marker ({@code SNAPSHOT_STARTED} or {@code SNAPSHOT_COMPLETED}) at a snapshot's version. */
+    public static ChangeEvent snapshotMarker(Op op, String table, long snapshotLsn) {
+        Source source = new Source("0.1", Source.CONNECTOR, "test", "db", "public", table, null, snapshotLsn, snapshotLsn, 0,
+                1_700_000_000_000L + snapshotLsn, SnapshotMarker.TRUE);
+        return new ChangeEvent(null, null, op, 1L, source, null, List.of(), List.of());
+    }
+
+    /** A snapshot row of a user: version (snapshotLsn, 0), {@code source.snapshot = true}. */
+    public static ChangeEvent snapshotRead(String table, long snapshotLsn, int id, String name) {
+        Source source = new Source("0.1", Source.CONNECTOR, "test", "db", "public", table, null, snapshotLsn, snapshotLsn, 0,
+                1_700_000_000_000L + snapshotLsn, SnapshotMarker.TRUE);
+        return new ChangeEvent(null, row("id", id, "name", name, "bio", "b"), Op.READ, 1L, source, row("id", id),
+                USER_COLUMNS, List.of());
+    }
+
     public static ChangeEvent truncate(String table, long commitLsn, long sequence) {
         return new ChangeEvent(null, null, Op.TRUNCATE, 1L, source(table, commitLsn, sequence), null, USER_COLUMNS, List.of());
     }

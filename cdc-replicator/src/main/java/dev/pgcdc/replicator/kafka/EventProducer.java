@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends change events to Kafka with an idempotent producer ({@code acks=all}). Record key:
  * {@link ChangeEventCodec#encodeKey}, so every change of a row lands in one partition, in order;
- * value: {@link ChangeEventCodec#encode}. A truncate goes to every partition of its topic (explicit
- * partition numbers), so each partition carries it in order with the row changes it holds.
+ * value: {@link ChangeEventCodec#encode}. A table-wide event ({@link Op#tableWide()}: a truncate, a
+ * snapshot marker) goes to every partition of its topic (explicit partition numbers), so each
+ * partition carries it in order with the row changes it holds.
  *
  * <p>Each send is counted in the {@link AckTracker}; the producer callback reports the outcome
  * there (O(1), on the producer's I/O thread). {@link #send(ChangeEvent, AckTracker)} is called on the
- * stream thread only; {@link #send(ChangeEvent, Delivery)} (snapshot rows) from any thread.
+ * stream thread only; {@link #send(ChangeEvent, Delivery)} (snapshot rows and markers) from any thread.
  */
 public final class EventProducer implements AutoCloseable {
 
@@ -106,11 +107,11 @@ public final class EventProducer implements AutoCloseable {
         String topic = topicFor(table);
         byte[] key = ChangeEventCodec.encodeKey(event);
         byte[] value = ChangeEventCodec.encode(event);
-        if (event.op() == Op.TRUNCATE) {
+        if (event.op().tableWide()) {
             List<PartitionInfo> partitions = producer.partitionsFor(topic);
             boolean first = true;
             for (PartitionInfo partition : partitions) {
-                // One truncate event, however many partitions carry it.
+                // One event, however many partitions carry it.
                 send(new ProducerRecord<>(topic, partition.partition(), key, value), tracker, value.length,
                         first ? table : null, event.op());
                 first = false;
@@ -121,26 +122,38 @@ public final class EventProducer implements AutoCloseable {
     }
 
     /**
-     * Sends one row event (not a truncate) and reports its outcome to {@code delivery}, which is
-     * called once, on the producer's I/O thread (or on the caller's thread when {@code send}
-     * itself fails, before this method throws). Callable from any thread.
+     * Sends one event and reports the outcome of each record to {@code delivery}: once for a row
+     * event; once per partition for a table-wide event, which goes to every partition. Each call
+     * comes on the producer's I/O thread (or on the caller's thread when {@code send} itself fails,
+     * before this method throws). Callable from any thread.
      *
-     * @return the size of the record value in bytes
+     * @return the number of records sent, i.e. of outcomes {@code delivery} will receive
      */
     public int send(ChangeEvent event, Delivery delivery) {
-        if (event.op() == Op.TRUNCATE) {
-            throw new IllegalArgumentException("a truncate goes through send(event, tracker)");
-        }
         TableId table = new TableId(event.source().schema(), event.source().table());
         String topic = topicFor(table);
+        byte[] key = ChangeEventCodec.encodeKey(event);
         byte[] value = ChangeEventCodec.encode(event);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, ChangeEventCodec.encodeKey(event), value);
+        if (!event.op().tableWide()) {
+            send(new ProducerRecord<>(topic, key, value), delivery, table, event.op());
+            return 1;
+        }
+        List<PartitionInfo> partitions = producer.partitionsFor(topic);
+        for (int i = 0; i < partitions.size(); i++) {
+            send(new ProducerRecord<>(topic, partitions.get(i).partition(), key, value), delivery, i == 0 ? table : null,
+                    event.op());
+        }
+        return partitions.size();
+    }
+
+    /** @param table the table to count the event for once acknowledged; null counts nothing */
+    private void send(ProducerRecord<byte[], byte[]> record, Delivery delivery, TableId table, Op op) {
         long started = System.nanoTime();
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
-                    if (metrics != null) {
-                        metrics.sent(table, event.op(), System.nanoTime() - started);
+                    if (metrics != null && table != null) {
+                        metrics.sent(table, op, System.nanoTime() - started);
                     }
                     delivery.acknowledged();
                 } else {
@@ -151,7 +164,6 @@ public final class EventProducer implements AutoCloseable {
             delivery.failed(e);
             throw e;
         }
-        return value.length;
     }
 
     /** The outcome of one send; exactly one method is called, once, and it must be O(1) and not block. */

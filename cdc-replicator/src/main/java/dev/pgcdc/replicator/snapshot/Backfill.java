@@ -58,6 +58,15 @@ import org.slf4j.LoggerFactory;
  * and is overwritten by every later one. The rows are sent inside the high watermark's
  * transaction, so the position moves past it only after Kafka acknowledged them.
  *
+ * <p><b>No snapshot markers.</b> Unlike {@link InitialSnapshot}, a backfill sends no
+ * {@code snapshot_started}/{@code snapshot_completed}, so consumers delete nothing when it ends: it
+ * runs while the slot streams, so every delete reaches them as a delete, and rows deleted while no
+ * slot captured changes are what a full snapshot ({@code when_needed}, {@code always}) is for. A
+ * completion cut would have to sit below every backfill row's version and above no streamed change
+ * it must keep; its chunks carry different versions (their high watermarks) while streaming goes on,
+ * and a chunk row skipped because streaming changed it in its window is not rewritten at all, so a
+ * cut at the wrong point would delete live rows the stream wrote. Not worth that risk for nothing.
+ *
  * <p>Requests come as transactional messages with prefix {@code pgcdc_signal} (written by
  * {@code cdc-replicator snapshot --table}); messages name the slot, so a replicator ignores those of
  * others. Needs PostgreSQL 14 or later (pgoutput's {@code messages} option). A table without a

@@ -83,6 +83,17 @@ import org.slf4j.LoggerFactory;
  * no row of the table is marked {@code last}. Consumers should treat {@code last} as a hint, not
  * as a completeness signal.
  *
+ * <p><b>Markers.</b> Before the first row, each table not yet complete gets a
+ * {@code snapshot_started} event; once Kafka acknowledged every row of every table (and before the
+ * snapshot is stored as complete), each table gets a {@code snapshot_completed} event. Both go to
+ * every partition of the table's topic and carry the snapshot's version as {@code commit_lsn}. The
+ * completion marker is the completeness signal: in each partition it follows all the snapshot rows
+ * that partition holds, so a consumer may then drop what the snapshot did not rewrite (rows older
+ * than the version that no longer exist, e.g. deleted while no slot captured them). A row that
+ * exists is always rewritten: it is read and sent with the snapshot's version, whatever the
+ * transaction in flight at export time or the change streamed later (both commit above the
+ * consistent point, so they are newer than the snapshot row, never older).
+ *
  * <p>{@link #run} runs on the session thread; it starts and ends the worker threads itself.
  */
 public final class InitialSnapshot {
@@ -142,6 +153,7 @@ public final class InitialSnapshot {
                         : "fresh snapshots", initial.versionLsn(), settings.snapshotWorkers(),
                 settings.snapshotChunkSize());
         Map<TableId, TableRun> runs = new HashMap<>();
+        List<TableId> unfinished = new ArrayList<>();
         Queue<Chunk> queue = new ConcurrentLinkedQueue<>();
         try (Connection planner = connections.snapshot("pgcdc-snapshot-planner")) {
             begin(planner, exportedSnapshot);
@@ -172,12 +184,15 @@ public final class InitialSnapshot {
                     counters.chunkDone();
                 }
                 runs.put(config.id(), new TableRun(shape, counters, pending.size()));
+                unfinished.add(config.id());
                 queue.addAll(pending);
             }
             planner.commit();
         } catch (SQLException e) {
             throw PgErrors.classify("planning the snapshot", e);
         }
+        // Before any row, in every partition (again when resuming: harmless, the version is the same).
+        sendMarkers(Op.SNAPSHOT_STARTED, unfinished);
         int workers = Math.min(settings.snapshotWorkers(), queue.size());
         if (workers > 0) {
             readAll(queue, runs, exportedSnapshot, workers);
@@ -186,6 +201,10 @@ public final class InitialSnapshot {
             LOG.info("snapshot stopped on request; it resumes at the next start");
             return null;
         }
+        // After Kafka acknowledged every row, and before the snapshot is stored as complete: a crash in
+        // between resumes the snapshot, which sends the markers again. For every table, also those
+        // completed by an earlier run, whose markers may not have been sent.
+        sendMarkers(Op.SNAPSHOT_COMPLETED, pg.tableIds());
         state = state.completed();
         store.saveSnapshot(state);
         LOG.info("snapshot complete: {} rows of {} tables", state.tables().stream().mapToLong(SnapshotState.Table::rows)
@@ -366,6 +385,39 @@ public final class InitialSnapshot {
         counters.rowSent();
     }
 
+    /**
+     * Sends one marker per table to every partition of its topic, versioned with the snapshot's
+     * consistent point, and waits until Kafka acknowledged all of them.
+     */
+    private void sendMarkers(Op op, List<TableId> tables) {
+        long lsn = state.version();
+        MarkerAcks acks = new MarkerAcks();
+        int records = 0;
+        for (TableId table : tables) {
+            Source source = new Source(version, Source.CONNECTOR, pg.slotName(), pg.dbname(), table.schema(),
+                    table.table(), null, lsn, lsn, 0, clock.millis(), SnapshotMarker.TRUE);
+            try {
+                records += producer.send(new ChangeEvent(null, null, op, clock.millis(), source, null, List.of(),
+                        List.of()), acks);
+            } catch (RuntimeException e) {
+                throw KafkaErrors.classify("sending the " + op.code() + " marker of " + table + " to Kafka", e);
+            }
+        }
+        while (acks.outcomes.get() < records) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("interrupted while sending snapshot markers", null);
+            }
+        }
+        if (acks.failure != null) {
+            throw KafkaErrors.classify("Kafka did not accept a " + op.code() + " marker", acks.failure);
+        }
+        if (!tables.isEmpty()) {
+            LOG.info("sent {} markers of {} at {}", op.code(), tables, state.versionLsn());
+        }
+    }
+
     private synchronized void chunkDone(TableRun run, Chunk chunk, long rows) {
         SnapshotState.Table table = state.table(chunk.table()).chunkDone(chunk.index(), rows);
         state = state.with(table);
@@ -409,6 +461,25 @@ public final class InitialSnapshot {
             }
             outstanding.decrementAndGet();
             inFlight.release();
+        }
+    }
+
+    /** Counts the outcomes of marker sends; callbacks on the producer's I/O thread, O(1). */
+    private static final class MarkerAcks implements EventProducer.Delivery {
+        final AtomicInteger outcomes = new AtomicInteger();
+        volatile Exception failure;
+
+        @Override
+        public void acknowledged() {
+            outcomes.incrementAndGet();
+        }
+
+        @Override
+        public void failed(Exception exception) {
+            if (failure == null) {
+                failure = exception;
+            }
+            outcomes.incrementAndGet();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.pgcdc.common.config.Daemon;
 import dev.pgcdc.common.config.PgcdcConfig;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.common.event.Op;
 import dev.pgcdc.devstack.KafkaServer;
 import dev.pgcdc.devstack.PostgresServer;
 import dev.pgcdc.replicator.Replicator;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -193,14 +195,15 @@ final class Scenario implements AutoCloseable {
         return running != null && !running.isDone();
     }
 
-    /** Waits until the slot is active, i.e. the replicator streams. */
+    /** Waits until the replicator streams (so a snapshot before it has been sent whole). */
     void awaitStreaming() throws Exception {
         awaitStreaming(0);
     }
 
     /**
-     * Waits until a walsender other than {@code previousPid} holds the slot, i.e. a new replicator
-     * streams; returns its pid.
+     * Waits until a walsender other than {@code previousPid} holds the slot and streams from it
+     * ({@code START_REPLICATION} ran), i.e. a new replicator streams; returns its pid. The slot alone
+     * is not enough: the walsender that creates it holds it too, before the snapshot even started.
      */
     int awaitStreaming(int previousPid) throws Exception {
         return awaitStreaming(previousPid, Duration.ofSeconds(60));
@@ -213,8 +216,9 @@ final class Scenario implements AutoCloseable {
                 throw new AssertionError("replicator ended with " + running.get() + " before streaming");
             }
             try (Connection connection = connect(); Statement statement = connection.createStatement();
-                    var rs = statement.executeQuery("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '"
-                            + slot + "'")) {
+                    var rs = statement.executeQuery("SELECT s.active_pid FROM pg_replication_slots s"
+                            + " JOIN pg_stat_replication r ON r.pid = s.active_pid"
+                            + " WHERE s.slot_name = '" + slot + "' AND r.state IN ('catchup', 'streaming')")) {
                 if (rs.next()) {
                     int pid = rs.getInt(1);
                     if (!rs.wasNull() && pid != previousPid) {
@@ -229,9 +233,24 @@ final class Scenario implements AutoCloseable {
 
     /**
      * Reads the topic from the beginning: every record up to the end offsets seen when reading
-     * starts, and on until at least {@code count} arrived (or the timeout).
+     * starts, and on until at least {@code count} arrived (or the timeout). Snapshot markers are left
+     * out (see {@link #markers}): every snapshot, even of an empty table, sends them.
      */
     List<ConsumerRecord<byte[], byte[]>> records(int count, Duration timeout) {
+        return read(count, timeout, op -> !isSnapshotMarker(op));
+    }
+
+    /** The snapshot markers ({@code snapshot_started}, {@code snapshot_completed}) of the topic, in no order. */
+    List<ConsumerRecord<byte[], byte[]>> markers(int count, Duration timeout) {
+        return read(count, timeout, Scenario::isSnapshotMarker);
+    }
+
+    private static boolean isSnapshotMarker(Op op) {
+        return op == Op.SNAPSHOT_STARTED || op == Op.SNAPSHOT_COMPLETED;
+    }
+
+    /** Like {@link #records(int, Duration)}, keeping the records whose event's op is {@code wanted}. */
+    List<ConsumerRecord<byte[], byte[]>> read(int count, Duration timeout, Predicate<Op> wanted) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -246,7 +265,11 @@ final class Scenario implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wanted.test(ChangeEventCodec.decode(record.value()).op())) {
+                        records.add(record);
+                    }
+                }
                 boolean atEnd = partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
                 if (atEnd && records.size() >= count) {
                     break;

@@ -28,6 +28,9 @@ final class VersionedReplay {
     long snapshotRows;
     long incrementalRows;
     long lastMarkers;
+    /** Snapshot marker records (one per partition and table each), not counted in {@link #events}. */
+    long startedMarkers;
+    long completedMarkers;
 
     static VersionedReplay read(Scenario scenario, String topic) {
         VersionedReplay replay = new VersionedReplay();
@@ -51,6 +54,14 @@ final class VersionedReplay {
     }
 
     private void apply(ChangeEvent event) {
+        if (event.op() == Op.SNAPSHOT_STARTED) {
+            startedMarkers++;
+            return;
+        }
+        if (event.op() == Op.SNAPSHOT_COMPLETED) {
+            completedMarkers++;
+            return;
+        }
         events++;
         SnapshotMarker marker = event.source().snapshot();
         if (marker == SnapshotMarker.TRUE || marker == SnapshotMarker.LAST) {

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One change of one row (or one truncate of one table), in the Debezium envelope with schemas
+ * One change of one row (or one table-wide event: a truncate, or a snapshot's start or completion
+ * marker, see {@link Op}), in the Debezium envelope with schemas
  * disabled: {@code before}, {@code after}, {@code op}, {@code ts_ms}, {@code source}; plus three
  * fields Debezium lacks:
  * <ul>
  *   <li>{@code key}: the row's key columns and values, in key order ({@code null} only for
- *       truncates). For a table without a primary key this is the configured key columns, or
+ *       table-wide events). For a table without a primary key this is the configured key columns, or
  *       every column when the table uses {@code REPLICA IDENTITY FULL}.</li>
  *   <li>{@code columns}: every column of the table with its PostgreSQL type name and key flag,
  *       so consumers can build mappings and interpret values.</li>
@@ -53,9 +54,10 @@ public record ChangeEvent(
             case CREATE, READ -> require(after != null, op, "needs 'after'");
             case UPDATE -> require(after != null, op, "needs 'after'");
             case DELETE -> require(before != null || key != null, op, "needs 'before' or 'key'");
-            case TRUNCATE -> require(before == null && after == null, op, "carries no row");
+            case TRUNCATE, SNAPSHOT_STARTED, SNAPSHOT_COMPLETED ->
+                    require(before == null && after == null, op, "carries no row");
         }
-        if (op != Op.TRUNCATE) {
+        if (!op.tableWide()) {
             require(key != null, op, "needs 'key'");
         }
     }

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * was filled in), so equal events give the same bytes.
  * The table is part of the key because the default is one topic for every table, and a compacted
  * topic must not merge rows of two tables that share a key value. Truncates carry no row key:
- * {@code {"schema":"public","table":"users","key":null}}.
+ * {@code {"schema":"public","table":"users","key":null}}; so do the other table-wide events.
  *
  * <p>Thread-safe: the Jackson readers and writers it holds are immutable.
  */

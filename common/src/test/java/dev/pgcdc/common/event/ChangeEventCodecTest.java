@@ -10,6 +10,7 @@ import static dev.pgcdc.common.event.TestEvents.userColumns;
 import static dev.pgcdc.common.event.TestEvents.userKey;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -202,6 +203,28 @@ class ChangeEventCodecTest {
         assertThat(json.has("key") && json.get("key").isNull()).as("key is written as null").isTrue();
         assertThat(new String(ChangeEventCodec.encodeKey(truncate), UTF_8))
                 .isEqualTo("{\"schema\":\"public\",\"table\":\"users\",\"key\":null}");
+    }
+
+    @Test
+    void roundTripsSnapshotMarkersAsTableWideEventsWithoutRowOrKey() throws IOException {
+        for (Op op : List.of(Op.SNAPSHOT_STARTED, Op.SNAPSHOT_COMPLETED)) {
+            ChangeEvent marker = new ChangeEvent(null, null, op, TS_MS, source("public", "users"), null, userColumns(),
+                    List.of());
+
+            byte[] bytes = ChangeEventCodec.encode(marker);
+
+            assertThat(ChangeEventCodec.decode(bytes)).isEqualTo(marker);
+            assertThat(ChangeEventCodec.readTree(bytes).get("op").asText()).isEqualTo(op.code());
+            assertThat(op.tableWide()).as("%s goes to every partition", op).isTrue();
+            assertThat(new String(ChangeEventCodec.encodeKey(marker), UTF_8))
+                    .isEqualTo("{\"schema\":\"public\",\"table\":\"users\",\"key\":null}");
+        }
+        assertThat(Op.fromCode("snapshot_started")).isEqualTo(Op.SNAPSHOT_STARTED);
+        assertThat(Op.fromCode("snapshot_completed")).isEqualTo(Op.SNAPSHOT_COMPLETED);
+        assertThatThrownBy(() -> new ChangeEvent(null, object().put("id", 1), Op.SNAPSHOT_COMPLETED, TS_MS,
+                source("public", "users"), null, userColumns(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("carries no row");
+        assertThat(List.of(Op.CREATE, Op.UPDATE, Op.DELETE, Op.READ)).noneMatch(Op::tableWide);
     }
 
     @Test

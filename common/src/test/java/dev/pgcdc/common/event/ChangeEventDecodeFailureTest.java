@@ -34,7 +34,7 @@ class ChangeEventDecodeFailureTest {
                 Arguments.of("null lsn", bytes(VALID.replace("\"lsn\":100", "\"lsn\":null")), "missing field 'source.lsn'"),
                 Arguments.of("null op", bytes(VALID.replace("\"op\":\"c\"", "\"op\":null")), "missing field 'op'"),
                 Arguments.of("unknown op", bytes(VALID.replace("\"op\":\"c\"", "\"op\":\"x\"")),
-                        "field 'op': unknown op code 'x' (expected one of c, u, d, r, t)"),
+                        "field 'op': unknown op code 'x' (expected one of c, u, d, r, t, snapshot_started, snapshot_completed)"),
                 Arguments.of("insert without after", bytes(VALID.replace("\"after\":{\"id\":1}", "\"after\":null")),
                         "a change event with op 'c' needs 'after'"),
                 Arguments.of("update without key", bytes(VALID.replace("\"op\":\"c\"", "\"op\":\"u\"")

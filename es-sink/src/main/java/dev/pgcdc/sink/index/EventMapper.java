@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
+import dev.pgcdc.common.event.Op;
 import dev.pgcdc.common.event.Source;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,14 @@ import java.util.List;
  *       script is needed: scripting may be disabled or, as in minimal distributions, absent).
  *       Because every write carries the commit LSN as its external version, a 409 always means
  *       "a newer transaction's write is stored" and counts as success.</li>
+ *   <li>A {@code snapshot_completed} marker is applied like a truncate at the snapshot's version
+ *       ({@code commit_lsn}, sequence 0): it writes the table's cut tombstone and deletes the mirror
+ *       documents older than that version. Every snapshot row carries that version, so after the
+ *       snapshot only documents of rows the snapshot did not see (deleted before it, e.g. while no
+ *       slot captured changes) are older; newer documents (changes streamed after the consistent
+ *       point, applied before or after) are kept. A {@code snapshot_started} marker writes nothing:
+ *       removing documents when a snapshot starts would empty
+ *       the index for as long as the snapshot runs.</li>
  *   <li>Deletes and truncates also write a tombstone (the row's, or the table's truncate mark) to
  *       the tombstone index. Elasticsearch forgets a deleted document's version after
  *       {@code index.gc_deletes} (60 s); the sink looks tombstones up before full-row writes, so an
@@ -80,13 +89,20 @@ public final class EventMapper {
                 writes.add(new Write.VersionedIndex(names.tombstones(), IndexNames.rowTombstoneId(mirror, docId),
                         version, bytes(tombstone(event, mirror, docId, "delete"))));
             }
-            case TRUNCATE -> {
+            case TRUNCATE, SNAPSHOT_COMPLETED -> {
+                // A completed snapshot is a cut like a truncate at its version: every row that exists was
+                // rewritten with that version (or is newer), so an older document is of a row that is gone.
                 truncate = true;
                 writes.add(new Write.VersionedIndex(names.tombstones(), IndexNames.truncateTombstoneId(mirror),
-                        version, bytes(tombstone(event, mirror, null, "truncate"))));
+                        version, bytes(tombstone(event, mirror, null,
+                                event.op() == Op.TRUNCATE ? "truncate" : "snapshot"))));
+            }
+            case SNAPSHOT_STARTED -> {
+                // Nothing to write: the documents stay until the snapshot completes (no empty index meanwhile).
             }
         }
-        if (changeLog) {
+        // Markers share their version with the snapshot's rows, hence their change-log id: left out.
+        if (changeLog && event.op() != Op.SNAPSHOT_STARTED && event.op() != Op.SNAPSHOT_COMPLETED) {
             writes.add(new Write.PlainIndex(names.changeLog(table), changeId(version),
                     bytes(changeDocument(event, docId))));
         }

@@ -50,7 +50,10 @@ public final class IndexNames {
         return DocumentIds.fit(mirrorIndex + "/" + docId);
     }
 
-    /** Tombstone id of a table's latest truncate; '#' cannot occur in an index name, so no row id matches it. */
+    /**
+     * Tombstone id of a table's latest cut (a truncate, or a completed snapshot): row writes older
+     * than it are dropped. '#' cannot occur in an index name, so no row id matches it.
+     */
     public static String truncateTombstoneId(String mirrorIndex) {
         return mirrorIndex + "#truncate";
     }

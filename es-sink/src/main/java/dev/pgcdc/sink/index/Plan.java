@@ -13,7 +13,7 @@ import java.util.List;
  * @param version the change's row version
  * @param writes bulk items, applied in this order; the event counts as applied when all succeed
  * @param truncate true when, after {@code writes}, every mirror document older than
- *     {@code version} must be deleted
+ *     {@code version} must be deleted (a truncate, or a completed snapshot)
  * @param columns the table's columns as the event describes them (for mappings)
  * @param table the captured table (for metrics)
  * @param commitTimeMs the commit time of the change's transaction, epoch milliseconds (for metrics)

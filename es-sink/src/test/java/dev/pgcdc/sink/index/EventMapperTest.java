@@ -71,6 +71,33 @@ class EventMapperTest {
     }
 
     @Test
+    void completedSnapshotIsACutAtItsVersionLikeATruncate() throws IOException {
+        Plan plan = mapper.plan(TestEvents.snapshotMarker(Op.SNAPSHOT_COMPLETED, "users", 9300));
+        assertThat(plan.truncate()).as("documents older than the snapshot are deleted").isTrue();
+        assertThat(plan.version()).isEqualTo(new RowVersion(9300, 0));
+        assertThat(plan.writesRow()).isFalse();
+        Write tombstone = plan.writes().get(0);
+        assertThat(plan.writes()).hasSize(1);
+        assertThat(tombstone.id()).isEqualTo("cdc_public_users#truncate");
+        assertThat(((Write.VersionedIndex) tombstone).version()).isEqualTo(new RowVersion(9300, 0));
+        JsonNode doc = ChangeEventCodec.readTree(((Write.VersionedIndex) tombstone).source());
+        assertThat(doc.get("kind").asText()).isEqualTo("snapshot");
+        assertThat(doc.get("commit_lsn").asLong()).isEqualTo(9300);
+    }
+
+    @Test
+    void startedSnapshotWritesNothingEvenToTheChangeLog() {
+        for (EventMapper any : List.of(mapper, new EventMapper(names, "_cdc", true))) {
+            Plan started = any.plan(TestEvents.snapshotMarker(Op.SNAPSHOT_STARTED, "users", 9300));
+            assertThat(started.writes()).as("documents stay while the snapshot runs").isEmpty();
+            assertThat(started.truncate()).isFalse();
+        }
+        Plan completed = new EventMapper(names, "_cdc", true).plan(
+                TestEvents.snapshotMarker(Op.SNAPSHOT_COMPLETED, "users", 9300));
+        assertThat(completed.writes()).as("no change-log document sharing the snapshot rows' id").hasSize(1);
+    }
+
+    @Test
     void changeLogGetsOneDocumentPerEventWithAnIdFromTheVersion() {
         EventMapper withLog = new EventMapper(names, "_cdc", true);
         Plan plan = withLog.plan(TestEvents.insert("users", 0x1A2B, 7, 1, "a", "b"));
