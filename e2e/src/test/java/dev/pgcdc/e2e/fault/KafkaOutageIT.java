@@ -93,7 +93,6 @@ class KafkaOutageIT {
     }
 
     private static boolean isStreaming(Pipeline pipeline) throws Exception {
-        Pipeline.SlotInfo slot = pipeline.slotInfo();
-        return slot != null && slot.active();
+        return pipeline.streaming();
     }
 }

@@ -144,8 +144,7 @@ final class Pipeline {
     void awaitStreaming(DaemonProcess replicator, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            SlotInfo slot = slotInfo();
-            if (slot != null && slot.active()) {
+            if (streaming()) {
                 return;
             }
             Thread.sleep(300);
@@ -263,6 +262,19 @@ final class Pipeline {
 
     /** The slot's confirmed_flush_lsn, whether a walsender holds it, and the WAL it retains (bytes). */
     record SlotInfo(String confirmedFlushLsn, boolean active, long retainedBytes, Integer activePid) {
+    }
+
+    /**
+     * Whether a walsender streams from the slot (START_REPLICATION ran). A held slot alone is not
+     * enough: the session that creates the slot holds it during the whole initial snapshot.
+     */
+    boolean streaming() throws Exception {
+        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM pg_replication_slots s JOIN pg_stat_replication r"
+                     + " ON r.pid = s.active_pid WHERE s.slot_name = '" + slot() + "'"
+                     + " AND r.state IN ('catchup', 'streaming')")) {
+            return rs.next();
+        }
     }
 
     SlotInfo slotInfo() throws Exception {
