@@ -111,9 +111,9 @@ public final class Comparison {
                                Duration elapsed) {
         for (Map.Entry<String, ObjectNode> e : differingDocuments.entrySet()) {
             Optional<JsonNode> row = rowOf.apply(e.getValue());
-            list(new Difference(Difference.Kind.DIFFERENT, e.getKey(),
-                    row.map(r -> fieldDifferences(expectedDocument(r), e.getValue())).orElse("row not found when re-read; document "
-                            + Canonical.text(e.getValue()))));
+            list(new Difference(Difference.Kind.DIFFERENT, e.getKey(), row
+                    .map(r -> fieldDifferences(expectedDocument(r), e.getValue()))
+                    .orElse("row not found when re-read; document " + Canonical.text(e.getValue()))));
         }
         long missing = unmatchedRows.size();
         for (String id : unmatchedRows.keySet()) {
@@ -155,7 +155,8 @@ public final class Comparison {
         }
         if (value.isArray()) {
             for (JsonNode element : value) {
-                if (!element.isNull() && !element.isObject() && (!element.isArray() || rejectedByStructuredField(element))) {
+                boolean scalar = !element.isNull() && !element.isObject() && !element.isArray();
+                if (scalar || element.isArray() && rejectedByStructuredField(element)) {
                     return true;
                 }
             }

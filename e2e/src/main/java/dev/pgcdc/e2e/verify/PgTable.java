@@ -33,6 +33,9 @@ public final class PgTable {
     record ColumnInfo(String name, int typeOid, String typeSql) {
     }
 
+    /** OIDs of json, jsonb, json[] and jsonb[] (pg_type.dat): the types the sink maps with json_mapping. */
+    private static final Set<Integer> JSON_TYPES = Set.of(114, 3802, 199, 3807);
+
     private final Connection connection;
     private final TableId table;
     private final List<ColumnInfo> columns;
@@ -69,9 +72,6 @@ public final class PgTable {
         int version = Integer.parseInt(scalar(connection, "SHOW server_version_num"));
         this.converter = new ValueConverter(BuiltinTypeCatalog.INSTANCE.orElse(new JdbcTypeCatalog(connection, version)));
     }
-
-    /** OIDs of json, jsonb, json[] and jsonb[] (pg_type.dat): the types the sink maps with json_mapping. */
-    private static final Set<Integer> JSON_TYPES = Set.of(114, 3802, 199, 3807);
 
     /** The names of the columns whose values the sink maps with {@code json_mapping}. */
     public Set<String> jsonColumns() {
