@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -18,11 +19,21 @@ import java.util.function.Function;
  * ({@link #document}), then {@link #finish}. Memory is one id and one 64-bit hash per row not yet
  * matched (about 100 bytes a row), so a million rows fit in a small heap. Rows and documents may come in
  * any order. Not thread-safe: one thread feeds it.
+ *
+ * <p>A row is compared with the document the README says the sink stores for it: the row itself, except
+ * that a {@code json}/{@code jsonb} value that is a string, number or boolean, or an array holding one at
+ * any depth, or an object whose only field is {@code _value}, is expected as {@code {"_value": value}}.
+ * The rule is written here from the README, not taken from the sink, so that a sink that wraps too much,
+ * too little or differently is reported.
  */
 public final class Comparison {
 
+    /** The wrapper field of a json value that a flattened or object field would reject (README, mapping). */
+    static final String JSON_WRAPPER = "_value";
+
     private final String metadataField;
     private final int maxDifferences;
+    private final Set<String> jsonColumns;
     private final Map<String, Long> unmatchedRows = new HashMap<>();
     private final List<Difference> listed = new ArrayList<>();
     /** Documents whose hash differs from their row's, kept (up to the limit) to explain the difference. */
@@ -41,8 +52,17 @@ public final class Comparison {
      * @param maxDifferences how many differences to list in the report (all are counted)
      */
     public Comparison(String metadataField, int maxDifferences) {
+        this(metadataField, maxDifferences, Set.of());
+    }
+
+    /**
+     * @param jsonColumns the names of the table's {@code json}, {@code jsonb}, {@code json[]} and
+     *     {@code jsonb[]} columns, whose values are expected wrapped as the README states
+     */
+    public Comparison(String metadataField, int maxDifferences, Set<String> jsonColumns) {
         this.metadataField = metadataField;
         this.maxDifferences = maxDifferences;
+        this.jsonColumns = Set.copyOf(jsonColumns);
     }
 
     /** Adds a row, converted like the pipeline converts it; must come before every document. */
@@ -50,7 +70,7 @@ public final class Comparison {
         if (documentsStarted) {
             throw new IllegalStateException("rows must all come before the documents");
         }
-        long hash = Canonical.hash(id, Canonical.text(row));
+        long hash = Canonical.hash(id, Canonical.text(expectedDocument(row)));
         rows++;
         rowsHash += hash;
         if (unmatchedRows.put(id, hash) != null) {
@@ -91,9 +111,9 @@ public final class Comparison {
                                Duration elapsed) {
         for (Map.Entry<String, ObjectNode> e : differingDocuments.entrySet()) {
             Optional<JsonNode> row = rowOf.apply(e.getValue());
-            list(new Difference(Difference.Kind.DIFFERENT, e.getKey(),
-                    row.map(r -> fieldDifferences(r, e.getValue())).orElse("row not found when re-read; document "
-                            + Canonical.text(e.getValue()))));
+            list(new Difference(Difference.Kind.DIFFERENT, e.getKey(), row
+                    .map(r -> fieldDifferences(expectedDocument(r), e.getValue()))
+                    .orElse("row not found when re-read; document " + Canonical.text(e.getValue()))));
         }
         long missing = unmatchedRows.size();
         for (String id : unmatchedRows.keySet()) {
@@ -104,6 +124,45 @@ public final class Comparison {
         }
         return new VerifyReport(table, index, rows, documents, matched, missing, extra, different, rowsHash,
                 documentsHash, listed, elapsed);
+    }
+
+    /** The document the sink should store for {@code row} (without the metadata field): see the class comment. */
+    JsonNode expectedDocument(JsonNode row) {
+        ObjectNode expected = null;
+        for (String column : jsonColumns) {
+            JsonNode value = row.get(column);
+            if (value != null && rejectedByStructuredField(value)) {
+                if (expected == null) {
+                    expected = row.deepCopy();
+                }
+                expected.putObject(column).set(JSON_WRAPPER, value);
+            }
+        }
+        return expected == null ? row : expected;
+    }
+
+    /**
+     * Whether Elasticsearch's {@code flattened} and {@code object} fields refuse the value as it is (a scalar,
+     * or an array with a scalar at any depth), or it would read back as a wrapping (an object whose only
+     * field is {@code _value}).
+     */
+    static boolean rejectedByStructuredField(JsonNode value) {
+        if (value.isNull()) {
+            return false;
+        }
+        if (value.isObject()) {
+            return value.size() == 1 && value.has(JSON_WRAPPER);
+        }
+        if (value.isArray()) {
+            for (JsonNode element : value) {
+                boolean scalar = !element.isNull() && !element.isObject() && !element.isArray();
+                if (scalar || element.isArray() && rejectedByStructuredField(element)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     /** The fields whose values differ, as {@code field: postgres=... elasticsearch=...}, sorted by field. */

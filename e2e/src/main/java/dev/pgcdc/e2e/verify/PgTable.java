@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,6 +32,9 @@ public final class PgTable {
 
     record ColumnInfo(String name, int typeOid, String typeSql) {
     }
+
+    /** OIDs of json, jsonb, json[] and jsonb[] (pg_type.dat): the types the sink maps with json_mapping. */
+    private static final Set<Integer> JSON_TYPES = Set.of(114, 3802, 199, 3807);
 
     private final Connection connection;
     private final TableId table;
@@ -66,6 +71,17 @@ public final class PgTable {
         this.keyColumns = List.copyOf(keys);
         int version = Integer.parseInt(scalar(connection, "SHOW server_version_num"));
         this.converter = new ValueConverter(BuiltinTypeCatalog.INSTANCE.orElse(new JdbcTypeCatalog(connection, version)));
+    }
+
+    /** The names of the columns whose values the sink maps with {@code json_mapping}. */
+    public Set<String> jsonColumns() {
+        Set<String> names = new LinkedHashSet<>();
+        for (ColumnInfo column : columns) {
+            if (JSON_TYPES.contains(column.typeOid())) {
+                names.add(column.name());
+            }
+        }
+        return names;
     }
 
     /** Streams every row as (document id, converted row) in no particular order. */

@@ -52,7 +52,7 @@ public final class Verifier implements AutoCloseable {
                 .map(TableConfig::keyColumns).orElse(List.of());
         PgTable pg = new PgTable(connection, table, key);
         String index = config.elasticsearch().indexFor(table);
-        Comparison comparison = new Comparison(metadataField(), maxDifferences);
+        Comparison comparison = new Comparison(metadataField(), maxDifferences, pg.jsonColumns());
         pg.forEachRow(DEFAULT_FETCH_SIZE, comparison::row);
         try {
             es.forEachDocument(index, DEFAULT_PAGE_SIZE, comparison::document);

@@ -8,6 +8,7 @@ import dev.pgcdc.common.event.ChangeEventCodec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
@@ -113,5 +114,66 @@ class ComparisonTest {
         comparison.row("1", json("{\"id\":1}"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> comparison.row("1", json("{\"id\":1}")))
                 .hasMessageContaining("two rows have the document id 1");
+    }
+
+    @Test
+    void jsonValuesAreExpectedWrappedExactlyWhereTheReadmeSaysSo() {
+        Comparison comparison = new Comparison("_cdc", 20, Set.of("j"));
+        String[][] cases = {
+            // jsonb value, document field as stored
+            {"\"text\"", "{\"_value\":\"text\"}"},
+            {"42", "{\"_value\":42}"},
+            {"true", "{\"_value\":true}"},
+            {"[1,\"x\"]", "{\"_value\":[1,\"x\"]}"},
+            {"[[{\"a\":1}],[2]]", "{\"_value\":[[{\"a\":1}],[2]]}"},
+            {"{\"_value\":1}", "{\"_value\":{\"_value\":1}}"},
+            {"{\"a\":1}", "{\"a\":1}"},
+            {"{\"_value\":1,\"b\":2}", "{\"_value\":1,\"b\":2}"},
+            {"[{\"a\":\"x\"},null,[]]", "[{\"a\":\"x\"},null,[]]"},
+            {"[[{\"_value\":1}]]", "[[{\"_value\":1}]]"},
+            {"null", "null"},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            comparison.row(Integer.toString(i), json("{\"id\":" + i + ",\"t\":\"s\",\"j\":" + cases[i][0] + "}"));
+        }
+        for (int i = 0; i < cases.length; i++) {
+            comparison.document(Integer.toString(i), json("{\"id\":" + i + ",\"t\":\"s\",\"j\":" + cases[i][1] + "}"));
+        }
+
+        VerifyReport report = finish(comparison, Map.of());
+
+        assertThat(report.isClean()).as(report.summary()).isTrue();
+        assertThat(report.matched()).isEqualTo(cases.length);
+    }
+
+    @Test
+    void aJsonValueStoredWithoutItsWrappingOrWrappedNeedlesslyIsADifference() {
+        Comparison comparison = new Comparison("_cdc", 10, Set.of("j"));
+        ObjectNode scalar = json("{\"id\":1,\"j\":\"text\",\"t\":\"s\"}");
+        ObjectNode object = json("{\"id\":2,\"j\":{\"a\":1},\"t\":\"s\"}");
+        ObjectNode lookAlike = json("{\"id\":3,\"j\":{\"_value\":\"text\"},\"t\":\"s\"}");
+        ObjectNode wrongValue = json("{\"id\":4,\"j\":7,\"t\":\"s\"}");
+        ObjectNode notJson = json("{\"id\":5,\"j\":null,\"t\":\"s\"}");
+        comparison.row("1", scalar);
+        comparison.row("2", object);
+        comparison.row("3", lookAlike);
+        comparison.row("4", wrongValue);
+        comparison.row("5", notJson);
+        comparison.document("1", json("{\"id\":1,\"j\":\"text\",\"t\":\"s\"}"));
+        comparison.document("2", json("{\"id\":2,\"j\":{\"_value\":{\"a\":1}},\"t\":\"s\"}"));
+        comparison.document("3", json("{\"id\":3,\"j\":{\"_value\":\"text\"},\"t\":\"s\"}"));
+        comparison.document("4", json("{\"id\":4,\"j\":{\"_value\":8},\"t\":\"s\"}"));
+        comparison.document("5", json("{\"id\":5,\"j\":null,\"t\":{\"_value\":\"s\"}}"));
+
+        VerifyReport report = finish(comparison, Map.of("1", scalar, "2", object, "3", lookAlike, "4", wrongValue,
+                "5", notJson));
+
+        assertThat(report.different()).as(report.summary()).isEqualTo(5);
+        assertThat(report.differences()).extracting(Difference::detail).containsExactlyInAnyOrder(
+                "j: postgres={\"_value\":\"text\"} elasticsearch=\"text\"",
+                "j: postgres={\"a\":1} elasticsearch={\"_value\":{\"a\":1}}",
+                "j: postgres={\"_value\":{\"_value\":\"text\"}} elasticsearch={\"_value\":\"text\"}",
+                "j: postgres={\"_value\":7} elasticsearch={\"_value\":8}",
+                "t: postgres=\"s\" elasticsearch={\"_value\":\"s\"}");
     }
 }

@@ -76,6 +76,7 @@ public final class EventMapper {
             case CREATE, READ, UPDATE -> {
                 docId = DocumentIds.of(event.key());
                 ObjectNode doc = event.after().deepCopy();
+                JsonColumns.wrapInPlace(doc, event.columns());
                 doc.set(metadataField, metadata(event));
                 if (event.unchangedToast().isEmpty()) {
                     writes.add(new Write.VersionedIndex(mirror, docId, version, bytes(doc)));
