@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per batch: records that are not change events go to the dead-letter topic; new columns get
  * their mappings; row writes superseded by a newer tombstone are dropped; the writes of one
- * document (from one partition) are coalesced to its last, so at most one write per document is in
+ * document (from one partition) are coalesced to its newest, so at most one write per document is in
  * flight and a retried older write can never land after a newer one (see {@link WriteTask}); the
  * writes go out in bulk requests of at most {@code bulk_max_actions} items / {@code bulk_max_bytes};
  * items that failed retriably (429, 5xx, connection errors) are retried alone, with jittered
@@ -300,7 +300,7 @@ public final class Applier {
     /**
      * Writes every item's writes until each is acknowledged or its event dead-lettered; returns the
      * applied items. At most one write per document is in flight ({@link WriteTask#coalesce}): an
-     * acknowledged write also acknowledges the earlier writes of its document it replaced.
+     * acknowledged write also acknowledges the other writes of its document it stands in for.
      */
     private List<Pending> runWrites(List<Pending> items) {
         Map<Pending, int[]> remaining = new IdentityHashMap<>();
@@ -375,7 +375,7 @@ public final class Applier {
                                 metrics.deadLettered();
                                 offsets.finished(task.owner().partition(), task.owner().record().offset());
                             }
-                            // The earlier change of this document it replaced still has to be applied.
+                            // The next best change of this document it stood in for still has to be applied.
                             if (task.replaced() != null) {
                                 queue.add(task.replaced());
                             }
@@ -401,7 +401,7 @@ public final class Applier {
         return done;
     }
 
-    /** The write itself, or when its record was dead-lettered the latest write it replaced of a live record; null when none. */
+    /** The write itself, or when its record was dead-lettered the best write it replaced of a live record; null when none. */
     private static WriteTask withoutDeadOwners(WriteTask task, Set<Pending> dead) {
         WriteTask live = task;
         while (live != null && dead.contains(live.owner())) {
@@ -410,7 +410,7 @@ public final class Applier {
         return live;
     }
 
-    /** Counts {@code task} and every write it replaced as done; the replaced ones as superseded. */
+    /** Counts {@code task} and every write it stands in for as done; those as superseded. */
     private void acknowledged(WriteTask task, Map<Pending, int[]> remaining) {
         remaining.get(task.owner())[0]--;
         for (WriteTask replaced : task.superseded()) {

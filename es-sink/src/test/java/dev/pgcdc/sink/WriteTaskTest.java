@@ -55,6 +55,31 @@ class WriteTaskTest {
     }
 
     @Test
+    void shouldSendTheNewestVersionWhenOlderChangesArriveAfterIt() {
+        Pending newest = pending(0, update("users", 3000, 0, 1, "newest", "n"));
+        Pending older = pending(0, update("users", 2000, 0, 1, "older", "o"));
+        Pending oldest = pending(0, insert("users", 1000, 0, 1, "oldest", "o"));
+
+        List<WriteTask> tasks = WriteTask.coalesce(List.of(newest, older, oldest));
+
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0).owner()).as("Elasticsearch would refuse the older versions (409) anyway").isSameAs(newest);
+        assertThat(tasks.get(0).superseded()).extracting(WriteTask::owner).as("fallbacks, best first")
+                .containsExactly(older, oldest);
+    }
+
+    @Test
+    void shouldSendTheLastCopyOfAChangeDeliveredTwice() {
+        Pending first = pending(0, update("users", 3000, 4, 1, "x", "n"));
+        Pending again = pending(0, update("users", 3000, 4, 1, "x", "n"));
+
+        List<WriteTask> tasks = WriteTask.coalesce(List.of(first, again));
+
+        assertThat(tasks).extracting(WriteTask::owner).containsExactly(again);
+        assertThat(tasks.get(0).superseded()).extracting(WriteTask::owner).containsExactly(first);
+    }
+
+    @Test
     void shouldKeepWritesOfTheSameDocumentFromDifferentPartitions() {
         Pending here = pending(0, insert("users", 100, 0, 7, "a", "b"));
         Pending there = pending(2, update("users", 200, 0, 7, "b", "b"));
