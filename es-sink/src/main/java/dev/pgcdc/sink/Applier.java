@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * {@link OffsetTracker} only once all its writes are acknowledged (or it was dead-lettered).
  *
  * <p>Per batch: records that are not change events go to the dead-letter topic; new columns get
- * their mappings; row writes superseded by a newer tombstone are dropped; the writes go out in bulk
- * requests of at most {@code bulk_max_actions} items / {@code bulk_max_bytes}; items that failed
- * retriably (429, 5xx, connection errors) are retried alone, with jittered exponential backoff,
- * forever; during the backoff the {@link Waiter} keeps the consumer polling with its partitions
- * paused. A 409 means a newer version is stored and counts as success (see
+ * their mappings; row writes superseded by a newer tombstone are dropped; the writes of one
+ * document (from one partition) are coalesced to its newest, so at most one write per document is in
+ * flight and a retried older write can never land after a newer one (see {@link WriteTask}); the
+ * writes go out in bulk requests of at most {@code bulk_max_actions} items / {@code bulk_max_bytes};
+ * items that failed retriably (429, 5xx, connection errors) are retried alone, with jittered
+ * exponential backoff, forever; during the backoff the {@link Waiter} keeps the consumer polling
+ * with its partitions paused. A 409 means a newer version is stored and counts as success (see
  * {@link dev.pgcdc.sink.index.EventMapper}). Partial updates (unchanged TOAST columns) are resolved
  * against the stored document first; a batch is cut before a partial update of a document an
  * earlier record of the batch writes, so the read sees that write. An item Elasticsearch
@@ -298,37 +299,27 @@ public final class Applier {
         return tombstone != null && tombstone.isNewerThan(plan.version());
     }
 
-    /** One write of one record; {@code order} is its place in the batch, which follows partition order. */
-    private record Task(Pending owner, Write write, int order) {
-
-        /** Writes with the same target in the same partition must take effect in {@code order}. */
-        String target() {
-            return owner.partition() + "/" + write.index() + "/" + write.id();
-        }
-    }
-
-    /** Writes every item's writes until each is acknowledged or its event dead-lettered; returns the applied items. */
+    /**
+     * Writes every item's writes until each is acknowledged or its event dead-lettered; returns the
+     * applied items. At most one write per document is in flight ({@link WriteTask#coalesce}): an
+     * acknowledged write also acknowledges the other writes of its document it stands in for.
+     */
     private List<Pending> runWrites(List<Pending> items) {
         Map<Pending, int[]> remaining = new IdentityHashMap<>();
         Set<Pending> dead = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Task> queue = new ArrayList<>();
         for (Pending item : items) {
             remaining.put(item, new int[] {item.plan().writes().size()});
             if (item.plan().writes().stream().anyMatch(w -> w.index().equals(names.tombstones()))) {
                 tombstonesExist = true;
             }
-            for (Write write : item.plan().writes()) {
-                queue.add(new Task(item, write, queue.size()));
-            }
         }
+        List<WriteTask> queue = WriteTask.coalesce(items);
         int attempt = 0;
         while (!queue.isEmpty()) {
-            List<Task> round = queue;
+            List<WriteTask> round = queue;
             queue = new ArrayList<>();
             boolean backOff = false;
             String lastProblem = null;
-            // Highest order acknowledged per target in this round; see dropSuperseded.
-            Map<String, Integer> acknowledged = new HashMap<>();
             int from = 0;
             while (from < round.size()) {
                 int to = from;
@@ -338,7 +329,13 @@ public final class Applier {
                     bytes += round.get(to).write().approximateBytes();
                     to++;
                 }
-                List<Task> chunk = round.subList(from, to).stream().filter(t -> !dead.contains(t.owner())).toList();
+                List<WriteTask> chunk = new ArrayList<>(to - from);
+                for (WriteTask task : round.subList(from, to)) {
+                    WriteTask live = withoutDeadOwners(task, dead);
+                    if (live != null) {
+                        chunk.add(live);
+                    }
+                }
                 from = to;
                 if (chunk.isEmpty()) {
                     continue;
@@ -347,7 +344,7 @@ public final class Applier {
                 long chunkBytes = chunk.stream().mapToLong(t -> t.write().approximateBytes()).sum();
                 long started = clock.millis();
                 try {
-                    outcomes = writer.write(chunk.stream().map(Task::write).toList());
+                    outcomes = writer.write(chunk.stream().map(WriteTask::write).toList());
                     metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, true);
                 } catch (EsUnavailableException e) {
                     metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, false);
@@ -357,19 +354,15 @@ public final class Applier {
                     continue;
                 }
                 for (int i = 0; i < chunk.size(); i++) {
-                    Task task = chunk.get(i);
+                    WriteTask task = chunk.get(i);
                     Outcome outcome = outcomes.get(i);
                     switch (outcome.kind()) {
-                        case APPLIED -> {
-                            remaining.get(task.owner())[0]--;
-                            acknowledged.merge(task.target(), task.order(), Math::max);
-                        }
+                        case APPLIED -> acknowledged(task, remaining);
                         case CONFLICT -> {
                             // Every write carries its commit LSN as external version: a newer one is stored.
                             superseded.incrementAndGet();
                             metrics.superseded();
-                            remaining.get(task.owner())[0]--;
-                            acknowledged.merge(task.target(), task.order(), Math::max);
+                            acknowledged(task, remaining);
                         }
                         case RETRY -> {
                             queue.add(task);
@@ -384,11 +377,14 @@ public final class Applier {
                                 metrics.deadLettered();
                                 offsets.finished(task.owner().partition(), task.owner().record().offset());
                             }
+                            // The next best change of this document it stood in for still has to be applied.
+                            if (task.replaced() != null) {
+                                queue.add(task.replaced());
+                            }
                         }
                     }
                 }
             }
-            dropSuperseded(queue, acknowledged, remaining);
             if (backOff && !queue.isEmpty()) {
                 retries.incrementAndGet();
                 metrics.retry();
@@ -407,25 +403,23 @@ public final class Applier {
         return done;
     }
 
-    /**
-     * Removes from the retry queue every write that a later write to the same document, from the
-     * same partition, has already replaced in Elasticsearch. Two changes of one row inside one
-     * transaction share a version (external_gte), so only their order protects the newer one:
-     * retrying the older write after the newer was acknowledged (e.g. one bulk item answered 429,
-     * the next one succeeded) would make the document stale. The newer write fully determines the
-     * document (partial updates never share a batch with an earlier write to their document).
-     */
-    private void dropSuperseded(List<Task> queue, Map<String, Integer> acknowledged, Map<Pending, int[]> remaining) {
-        queue.removeIf(task -> {
-            Integer later = acknowledged.get(task.target());
-            if (later == null || later < task.order()) {
-                return false;
-            }
+    /** The write itself, or when its record was dead-lettered the best write it replaced of a live record; null when none. */
+    private static WriteTask withoutDeadOwners(WriteTask task, Set<Pending> dead) {
+        WriteTask live = task;
+        while (live != null && dead.contains(live.owner())) {
+            live = live.replaced();
+        }
+        return live;
+    }
+
+    /** Counts {@code task} and every write it stands in for as done; those as superseded. */
+    private void acknowledged(WriteTask task, Map<Pending, int[]> remaining) {
+        remaining.get(task.owner())[0]--;
+        for (WriteTask replaced : task.superseded()) {
+            remaining.get(replaced.owner())[0]--;
             superseded.incrementAndGet();
             metrics.superseded();
-            remaining.get(task.owner())[0]--;
-            return true;
-        });
+        }
     }
 
     private static String describe(Write write) {

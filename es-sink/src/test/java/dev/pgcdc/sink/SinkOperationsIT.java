@@ -73,8 +73,9 @@ class SinkOperationsIT {
                 String after = get(h, "/metrics").body();
                 assertThat(value(after, "pgcdc_sink_bulk_seconds_count", "outcome=\"ok\"")).as("bulk requests")
                         .isGreaterThanOrEqualTo(1.0);
+                // A delete sent in the same bulk as the insert of its row replaces it (one write per document).
                 assertThat(value(after, "pgcdc_sink_bulk_actions_sum", null)).as("bulk items: 3 inserts, a delete and"
-                        + " its tombstone").isGreaterThanOrEqualTo(5.0);
+                        + " its tombstone, less the insert the delete may replace").isGreaterThanOrEqualTo(4.0);
                 assertThat(value(after, "pgcdc_sink_end_to_end_seconds_count", null)).isEqualTo(4.0);
                 assertThat(value(after, "pgcdc_sink_committed_offsets_total", null)).isGreaterThanOrEqualTo(1.0);
                 assertThat(value(after, "pgcdc_sink_dead_lettered_total", null)).isEqualTo(0.0);

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,9 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Daemons whose jar this JVM has copied; guarded by the class lock (see {@link #jar}). */
+    private static final Set<Kind> COPIED = EnumSet.noneOf(Kind.class);
+
     private final Kind kind;
     private final Process process;
     final Path log;
@@ -41,7 +46,8 @@ final class DaemonProcess implements AutoCloseable {
 
     static synchronized Path jar(Kind kind) {
         Path copy = Path.of("target", "daemons", kind.jar);
-        if (!Files.exists(copy)) {
+        // Copied on first use in this JVM, even when a copy exists: one left by an earlier build would run old code.
+        if (COPIED.add(kind)) {
             Path built = Path.of("..", kind.module, "target", kind.jar);
             if (!Files.exists(built)) {
                 throw new IllegalStateException(built.toAbsolutePath() + " is missing: package " + kind.module + " first");
