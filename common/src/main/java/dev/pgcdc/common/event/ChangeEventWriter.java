@@ -18,7 +18,9 @@ import java.util.TreeSet;
  * reusable buffer: the bytes {@link ChangeEventCodec#MAPPER} would write for the record (same members,
  * order and number forms), without the data-binding layer's per-call serializer provider, reflective
  * record access and fresh buffers. The {@code columns} array, the same for every row of a table, is
- * written once per table shape and then copied as bytes.
+ * written once per table shape and then copied as bytes. A component added to {@link ChangeEvent} or
+ * {@link Source} must be added here too (Column goes through the mapper): ChangeEventWriterTest
+ * compares the bytes with the mapper's.
  *
  * <p>Not thread-safe: {@link ChangeEventCodec} keeps one per thread.
  */
