@@ -6,10 +6,12 @@ import static dev.pgcdc.common.event.TestEvents.source;
 import static dev.pgcdc.common.event.TestEvents.userColumns;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -60,6 +62,23 @@ class ChangeEventWriterTest {
         for (int i = 0; i < events.size(); i++) {
             assertThat(new ChangeEventWriter().event(events.get(i))).as("event %d", i).isEqualTo(first.get(i));
         }
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehindForTheNextEvent() throws JsonProcessingException {
+        ChangeEventWriter writer = new ChangeEventWriter();
+        ObjectNode tooDeep = object().put("id", 1L);
+        ObjectNode level = tooDeep.putObject("nested");
+        for (int depth = 0; depth < 1_500; depth++) {
+            level = level.putObject("n");  // beyond Jackson's write nesting limit (1000)
+        }
+        ChangeEvent failing = row(userColumns(), tooDeep);
+        ChangeEvent next = row(userColumns(), object().put("id", 2L).put("name", "bo"));
+
+        assertThatThrownBy(() -> writer.event(failing)).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("public.t");
+
+        assertThat(new String(writer.event(next), UTF_8)).isEqualTo(new String(REFERENCE.writeValueAsBytes(next), UTF_8));
     }
 
     @Test
