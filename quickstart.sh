@@ -85,7 +85,9 @@ metrics:
 YAML
 
 log "starting cdc-replicator and es-sink (java -jar)"
-java -jar cdc-replicator/target/cdc-replicator.jar --config "$work/config.yaml" >"$work/replicator.log" 2>&1 &
+# The replicator's documented JVM options (README, "Running the daemons"): a 256 MiB heap and the serial
+# collector keep its peak RSS near 240 MiB at full speed instead of ~550 MiB with the JVM's defaults.
+java -Xmx256m -XX:+UseSerialGC -jar cdc-replicator/target/cdc-replicator.jar --config "$work/config.yaml" >"$work/replicator.log" 2>&1 &
 pids+=($!)
 java -jar es-sink/target/es-sink.jar --config "$work/config.yaml" >"$work/sink.log" 2>&1 &
 pids+=($!)

@@ -4,6 +4,7 @@ import dev.pgcdc.bench.measure.CpuMeter;
 import dev.pgcdc.bench.measure.ProcFs;
 import dev.pgcdc.bench.report.Target;
 import dev.pgcdc.bench.run.ChildProcess;
+import dev.pgcdc.bench.run.Daemons;
 import dev.pgcdc.bench.workload.Backlog;
 import dev.pgcdc.bench.workload.Rows;
 import dev.pgcdc.bench.workload.Sql;
@@ -56,7 +57,7 @@ final class W1Backlog {
         try (Connection c = ctx.stack.postgres().connect(DB)) {
             Sql.execute(c, "CREATE TABLE " + TABLE + " " + Rows.DDL, "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + TABLE);
             for (int r = 1; r <= runs; r++) {
-                for (String kind : List.of("rep", "recv", "dbz")) {
+                for (String kind : kinds()) {
                     Sql.createSlot(c, slot(kind, r));
                 }
             }
@@ -72,19 +73,46 @@ final class W1Backlog {
         Runs repRate = new Runs();
         Runs repWall = new Runs();
         Runs repRss = new Runs();
+        Runs defaultRate = new Runs();
+        Runs defaultRss = new Runs();
+        List<List<String>> candidates = candidateJvmOptions();
+        List<Runs[]> candidateRuns = new ArrayList<>();
+        candidates.forEach(options -> candidateRuns.add(new Runs[] {new Runs(), new Runs()}));
         Runs recvRate = new Runs();
         Runs dbzRate = new Runs();
         Runs dbzWall = new Runs();
         Runs dbzRss = new Runs();
         for (int r = 1; r <= runs; r++) {
             int run = r;
-            attempt("W1 replicator run " + r, () -> replicator(run, repRate, repWall, repRss));
+            attempt("W1 replicator run " + r, () -> replicator("rep", run, Daemons.REPLICATOR_JVM_OPTIONS, repRate,
+                    repWall, repRss));
+            attempt("W1 replicator with default JVM options run " + r, () -> replicator("repdef", run, List.of(),
+                    defaultRate, new Runs(), defaultRss));
+            for (int c = 0; c < candidates.size(); c++) {
+                int candidate = c;
+                attempt("W1 replicator with " + candidates.get(c) + " run " + r, () -> replicator("cand" + (candidate + 1),
+                        run, candidates.get(candidate), candidateRuns.get(candidate)[0], new Runs(),
+                        candidateRuns.get(candidate)[1]));
+            }
             attempt("W1 pg_recvlogical run " + r, () -> recvlogical(run, recvRate));
             attempt("W1 Debezium run " + r, () -> debezium(run, dbzRate, dbzWall, dbzRss));
         }
-        add(repRate, "w1.replicator.rate", "replicator → Kafka, events/s (first event to last ack)", "events/s");
+        String documented = String.join(" ", Daemons.REPLICATOR_JVM_OPTIONS);
+        add(repRate, "w1.replicator.rate", "replicator → Kafka, events/s (first event to last ack), JVM options "
+                + documented, "events/s");
         add(repWall, "w1.replicator.wall_rate", "replicator → Kafka, events/s incl. JVM start", "events/s");
-        add(repRss, "w1.replicator.peak_rss", "replicator peak RSS (VmHWM), default JVM options", "MiB");
+        add(repRss, "w1.replicator.peak_rss", "replicator peak RSS (VmHWM), documented JVM options " + documented, "MiB");
+        add(defaultRate, "w1.replicator.default_jvm.rate", "replicator → Kafka, events/s, default JVM options"
+                + " (informational)", "events/s");
+        add(defaultRss, "w1.replicator.default_jvm.peak_rss", "replicator peak RSS (VmHWM), default JVM options"
+                + " (informational)", "MiB");
+        for (int c = 0; c < candidates.size(); c++) {
+            String options = String.join(" ", candidates.get(c));
+            add(candidateRuns.get(c)[0], "w1.replicator.cand" + (c + 1) + ".rate", "replicator → Kafka, events/s, JVM options "
+                    + options + " (BENCH_W1_REPLICATOR_JVM)", "events/s");
+            add(candidateRuns.get(c)[1], "w1.replicator.cand" + (c + 1) + ".peak_rss", "replicator peak RSS (VmHWM), JVM options "
+                    + options + " (BENCH_W1_REPLICATOR_JVM)", "MiB");
+        }
         add(recvRate, "w1.recvlogical.rate", "pg_recvlogical → /dev/null (raw pgoutput decode), events/s", "events/s");
         add(dbzRate, "w1.debezium.rate", "Debezium embedded → Kafka, events/s (first event to last ack)", "events/s");
         add(dbzWall, "w1.debezium.wall_rate", "Debezium embedded → Kafka, events/s incl. JVM start", "events/s");
@@ -99,7 +127,7 @@ final class W1Backlog {
                 "w1.debezium.peak_rss", "w1.replicator.peak_rss", 1.0, "Debezium/replicator ≥ 1 (informational)"));
         try (Connection c = ctx.stack.postgres().connect(DB)) {
             for (int r = 1; r <= runs; r++) {
-                for (String kind : List.of("rep", "recv", "dbz")) {
+                for (String kind : kinds()) {
                     Sql.dropSlot(c, slot(kind, r));
                 }
             }
@@ -134,15 +162,45 @@ final class W1Backlog {
                 "≥ 0.85× raw bulk"));
     }
 
-    private void replicator(int run, Runs rate, Runs wall, Runs rss) throws Exception {
-        String topic = "w1_rep_" + run;
-        String slot = slot("rep", run);
+    /**
+     * Kinds of measured runs, one slot each per run: the replicator with the documented JVM options, with
+     * the defaults, with each candidate set, then pg_recvlogical and Debezium.
+     */
+    private static List<String> kinds() {
+        List<String> kinds = new ArrayList<>(List.of("rep", "repdef"));
+        for (int c = 1; c <= candidateJvmOptions().size(); c++) {
+            kinds.add("cand" + c);
+        }
+        kinds.addAll(List.of("recv", "dbz"));
+        return kinds;
+    }
+
+    /**
+     * Further replicator JVM option sets to compare (informational rows): BENCH_W1_REPLICATOR_JVM, sets
+     * separated by ';', options by blanks, e.g. {@code "-Xmx192m -XX:+UseSerialGC;-Xmx256m"}.
+     */
+    private static List<List<String>> candidateJvmOptions() {
+        String value = System.getenv().getOrDefault("BENCH_W1_REPLICATOR_JVM", "");
+        List<List<String>> sets = new ArrayList<>();
+        for (String set : value.split(";")) {
+            if (!set.isBlank()) {
+                sets.add(List.of(set.trim().split("\\s+")));
+            }
+        }
+        return sets;
+    }
+
+    /** @param kind the slot kind, also the topic's name part ({@code w1_rep_1} is the one the sink drains) */
+    private void replicator(String kind, int run, List<String> jvmOptions, Runs rate, Runs wall, Runs rss)
+            throws Exception {
+        String topic = "w1_" + kind + "_" + run;
+        String slot = slot(kind, run);
         ctx.kafka.createTopic(topic, 3, false);
-        Path dir = ctx.work.resolve("w1/replicator-" + run);
+        Path dir = ctx.work.resolve("w1/replicator-" + kind + "-" + run);
         Path config = ctx.replicatorConfig(DB, slot, PUBLICATION, List.of(TABLE), topic, dir, "never")
                 .write(dir.resolve("config.yaml"));
         CpuMeter meter = ctx.meter();
-        try (ChildProcess p = ctx.daemons.replicator(config, dir.resolve("replicator.log"), List.of())) {
+        try (ChildProcess p = ctx.daemons.replicator(config, dir.resolve("replicator.log"), jvmOptions)) {
             meter.add("replicator", CpuMeter.tree(p.pid()), true);
             meter.add("walsender", () -> ctx.walsender(DB, slot), false);
             Context.Progress progress = Context.await("W1 replicator", () -> ctx.kafka.endOffsets(topic), events, p,

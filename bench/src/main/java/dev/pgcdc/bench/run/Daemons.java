@@ -15,6 +15,13 @@ import java.util.zip.ZipFile;
  */
 public final class Daemons {
 
+    /**
+     * The replicator's documented JVM options: README's run instructions, quickstart.sh and
+     * docker/Dockerfile.replicator give the same ones; keep them in step. W1 compares its peak RSS at
+     * full speed with these to the target (the default-options figure is informational).
+     */
+    public static final List<String> REPLICATOR_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
     private final Path replicatorJar;
     private final Path sinkJar;
     private final Path java;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * date, time, timetz, timestamp and timestamptz, read in the ISO DateStyle that PostgreSQL uses by
@@ -30,7 +29,7 @@ final class DateTimeText {
         int[] ymd = readDate(in);
         boolean bc = readEra(in);
         LocalDate date = LocalDate.of(year(ymd[0], bc), ymd[1], ymd[2]);
-        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE.format(date));
+        return TextNode.valueOf(appendDate(new StringBuilder(10), date).toString());
     }
 
     static JsonNode timestamp(String text) {
@@ -43,7 +42,7 @@ final class DateTimeText {
         int[] time = readTime(in, false);
         boolean bc = readEra(in);
         LocalDateTime value = LocalDateTime.of(year(ymd[0], bc), ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
-        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(value));
+        return TextNode.valueOf(appendDateTime(new StringBuilder(26), value).toString());
     }
 
     static JsonNode timestampWithTimeZone(String text) {
@@ -58,7 +57,7 @@ final class DateTimeText {
         boolean bc = readEra(in);
         LocalDateTime local = LocalDateTime.of(year(ymd[0], bc), ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
         LocalDateTime utc = LocalDateTime.ofEpochSecond(local.toEpochSecond(offset), time[3], ZoneOffset.UTC);
-        return TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(utc) + "Z");
+        return TextNode.valueOf(appendDateTime(new StringBuilder(27), utc).append('Z').toString());
     }
 
     /** time is already ISO-8601 (24:00:00 included, which java.time cannot hold), so it is checked and kept. */
@@ -78,6 +77,57 @@ final class DateTimeText {
         ZoneOffset offset = readOffset(in);
         in.expectEnd();
         return TextNode.valueOf(time + (offset.getTotalSeconds() == 0 ? "+00:00" : offset.getId()));
+    }
+
+    // The three formatters below print what DateTimeFormatter.ISO_LOCAL_DATE, ISO_LOCAL_TIME and
+    // ISO_LOCAL_DATE_TIME print, without their per-call parse context and intermediate strings: this runs
+    // for every timestamp of every row.
+
+    /** ISO_LOCAL_DATE: the year in four digits or more ('+' past 9999, '-' before year 0), month, day. */
+    static StringBuilder appendDate(StringBuilder out, LocalDate date) {
+        int year = date.getYear();
+        if (year < 0) {
+            out.append('-');
+        } else if (year > 9999) {
+            out.append('+');
+        }
+        pad(out, Math.abs(year), 4);
+        out.append('-');
+        pad(out, date.getMonthValue(), 2);
+        out.append('-');
+        pad(out, date.getDayOfMonth(), 2);
+        return out;
+    }
+
+    /** ISO_LOCAL_DATE_TIME: date 'T' HH:mm:ss, then the fraction without trailing zeros if there is one. */
+    static StringBuilder appendDateTime(StringBuilder out, LocalDateTime value) {
+        appendDate(out, value.toLocalDate()).append('T');
+        pad(out, value.getHour(), 2);
+        out.append(':');
+        pad(out, value.getMinute(), 2);
+        out.append(':');
+        pad(out, value.getSecond(), 2);
+        int nanos = value.getNano();
+        if (nanos > 0) {
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
+            out.append('.');
+            pad(out, nanos, digits);
+        }
+        return out;
+    }
+
+    /** Appends a non-negative value with leading zeros up to {@code width} digits. */
+    private static void pad(StringBuilder out, int value, int width) {
+        for (int limit = 10, digits = 1; digits < width; limit *= 10, digits++) {
+            if (value < limit) {
+                out.append('0');
+            }
+        }
+        out.append(value);
     }
 
     private static boolean isInfinity(String text) {

@@ -1,21 +1,15 @@
 package dev.pgcdc.common.event;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.TreeSet;
 
 /**
  * Turns change events into the bytes of Kafka record values and keys, and back. Numbers keep
@@ -31,7 +25,8 @@ import java.util.TreeSet;
  * topic must not merge rows of two tables that share a key value. Truncates carry no row key:
  * {@code {"schema":"public","table":"users","key":null}}; so do the other table-wide events.
  *
- * <p>Thread-safe: the Jackson readers and writers it holds are immutable.
+ * <p>Thread-safe: the Jackson reader it holds is immutable, and each thread encodes with its own
+ * {@link ChangeEventWriter} (a streaming generator over a reusable buffer).
  */
 public final class ChangeEventCodec {
 
@@ -47,7 +42,9 @@ public final class ChangeEventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private static final ObjectWriter EVENT_WRITER = MAPPER.writerFor(ChangeEvent.class);
+    // The replicator's hot path: one streaming writer per thread (snapshot workers encode in parallel).
+    private static final ThreadLocal<ChangeEventWriter> WRITER = ThreadLocal.withInitial(ChangeEventWriter::new);
+
     // Trailing data, duplicate members and nulls for numbers mean the record is not what a
     // producer of this codec wrote; reading them leniently would silently lose data.
     private static final ObjectReader EVENT_READER = MAPPER.readerFor(ChangeEvent.class)
@@ -57,12 +54,9 @@ public final class ChangeEventCodec {
     private ChangeEventCodec() {
     }
 
+    /** The record value: the event as JSON, members in the order of {@link ChangeEvent}'s components. */
     public static byte[] encode(ChangeEvent event) {
-        try {
-            return EVENT_WRITER.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("could not serialise change event of " + event.source().qualifiedTable(), e);
-        }
+        return WRITER.get().event(event);
     }
 
     /**
@@ -84,40 +78,11 @@ public final class ChangeEventCodec {
 
     /** The record key for an event; see the class comment for the format. */
     public static byte[] encodeKey(ChangeEvent event) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("schema", event.source().schema());
-        node.put("table", event.source().table());
-        node.set("key", keyInKeyOrder(event));
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("could not serialise the key of " + event.source().qualifiedTable(), e);
-        }
+        return WRITER.get().key(event);
     }
 
     /** Parses any JSON value with the project's number rules. */
     public static JsonNode readTree(byte[] json) throws IOException {
         return MAPPER.readTree(json);
-    }
-
-    /** Key columns first in key order, then (defensively) any other key members by name. */
-    private static JsonNode keyInKeyOrder(ChangeEvent event) {
-        ObjectNode key = event.key();
-        if (key == null) {
-            return NullNode.getInstance();
-        }
-        ObjectNode ordered = MAPPER.createObjectNode();
-        for (String column : event.keyColumns()) {
-            JsonNode value = key.get(column);
-            if (value != null) {
-                ordered.set(column, value);
-            }
-        }
-        if (ordered.size() < key.size()) {
-            TreeSet<String> others = new TreeSet<>();
-            key.fieldNames().forEachRemaining(others::add);
-            others.forEach(name -> ordered.putIfAbsent(name, key.get(name)));
-        }
-        return ordered;
     }
 }

@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,7 +40,8 @@ public final class ReplicatorMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<TableId, SnapshotTable> snapshotTables = new ConcurrentHashMap<>();
-    private final Map<SinkMetrics.TableOp, Counter> events = new ConcurrentHashMap<>();
+    // Per table, one counter per Op (by ordinal), filled in on first use: no key object per event.
+    private final Map<TableId, AtomicReferenceArray<Counter>> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Counter transactions;
     private final Timer kafkaSend;
@@ -72,12 +75,22 @@ public final class ReplicatorMetrics {
 
     /** An event Kafka acknowledged; {@code sendNanos} the time from send to acknowledgement. */
     public void sent(TableId table, Op op, long sendNanos) {
-        events.computeIfAbsent(new SinkMetrics.TableOp(table, op), k -> Counter.builder("pgcdc.replicator.events")
-                .description("Change events written to Kafka (acknowledged), by table and operation")
-                .tags(Tags.of("table", table.toString(), "op", SinkMetrics.opLabel(op)))
-                .register(registry)).increment();
+        AtomicReferenceArray<Counter> byOp = events.get(table);
+        if (byOp == null) {
+            byOp = events.computeIfAbsent(table, t -> new AtomicReferenceArray<>(Op.values().length));
+        }
+        Counter counter = byOp.get(op.ordinal());
+        if (counter == null) {
+            // Two threads may both register: the registry returns the one meter of this name and tags.
+            counter = Counter.builder("pgcdc.replicator.events")
+                    .description("Change events written to Kafka (acknowledged), by table and operation")
+                    .tags(Tags.of("table", table.toString(), "op", SinkMetrics.opLabel(op)))
+                    .register(registry);
+            byOp.set(op.ordinal(), counter);
+        }
+        counter.increment();
         if (sendNanos >= 0) {
-            kafkaSend.record(Duration.ofNanos(sendNanos));
+            kafkaSend.record(sendNanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,0 +1,281 @@
+package dev.pgcdc.common.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Writes change events and their keys as JSON with one long-lived streaming generator into one
+ * reusable buffer: the bytes {@link ChangeEventCodec#MAPPER} would write for the record (same members,
+ * order and number forms), without the data-binding layer's per-call serializer provider, reflective
+ * record access and fresh buffers. The {@code columns} array, the same for every row of a table, is
+ * written once per table shape and then copied as bytes. A component added to {@link ChangeEvent} or
+ * {@link Source} must be added here too (Column goes through the mapper): ChangeEventWriterTest
+ * compares the bytes with the mapper's.
+ *
+ * <p>Not thread-safe: {@link ChangeEventCodec} keeps one per thread.
+ */
+final class ChangeEventWriter {
+
+    private static final SerializedString BEFORE = new SerializedString("before");
+    private static final SerializedString AFTER = new SerializedString("after");
+    private static final SerializedString OP = new SerializedString("op");
+    private static final SerializedString TS_MS = new SerializedString("ts_ms");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString COLUMNS = new SerializedString("columns");
+    private static final SerializedString UNCHANGED_TOAST = new SerializedString("unchanged_toast");
+    private static final SerializedString VERSION = new SerializedString("version");
+    private static final SerializedString CONNECTOR = new SerializedString("connector");
+    private static final SerializedString NAME = new SerializedString("name");
+    private static final SerializedString DB = new SerializedString("db");
+    private static final SerializedString SCHEMA = new SerializedString("schema");
+    private static final SerializedString TABLE = new SerializedString("table");
+    private static final SerializedString TX_ID = new SerializedString("txId");
+    private static final SerializedString LSN = new SerializedString("lsn");
+    private static final SerializedString COMMIT_LSN = new SerializedString("commit_lsn");
+    private static final SerializedString SEQUENCE = new SerializedString("sequence");
+    private static final SerializedString SNAPSHOT = new SerializedString("snapshot");
+    private static final SerializedString TYPE = new SerializedString("type");
+
+    /** Enough for the table shapes of any one database; past it the cache starts over. */
+    private static final int MAX_CACHED_SHAPES = 1024;
+
+    private final ByteArrayBuilder buffer = new ByteArrayBuilder(2048);
+    private final Map<List<Column>, SerializedString> columnsJson = new HashMap<>();
+    private JsonGenerator generator;
+    private List<Column> lastColumns;
+    private SerializedString lastColumnsJson;
+
+    byte[] event(ChangeEvent event) {
+        try {
+            JsonGenerator g = generator();
+            g.writeStartObject();
+            g.writeFieldName(BEFORE);
+            writeObjectOrNull(g, event.before());
+            g.writeFieldName(AFTER);
+            writeObjectOrNull(g, event.after());
+            g.writeFieldName(OP);
+            g.writeString(event.op().code());
+            g.writeFieldName(TS_MS);
+            g.writeNumber(event.tsMs());
+            g.writeFieldName(SOURCE);
+            writeSource(g, event.source());
+            g.writeFieldName(KEY);
+            writeObjectOrNull(g, event.key());
+            g.writeFieldName(COLUMNS);
+            g.writeRawValue(columnsJson(event.columns()));
+            if (!event.unchangedToast().isEmpty()) {
+                g.writeFieldName(UNCHANGED_TOAST);
+                g.writeStartArray();
+                for (String column : event.unchangedToast()) {
+                    g.writeString(column);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            return bytes(g);
+        } catch (IOException e) {
+            discard();
+            throw new UncheckedIOException("could not serialise change event of " + event.source().qualifiedTable(), e);
+        } catch (RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    /** See {@link ChangeEventCodec#encodeKey} for the format. */
+    byte[] key(ChangeEvent event) {
+        try {
+            JsonGenerator g = generator();
+            g.writeStartObject();
+            g.writeFieldName(SCHEMA);
+            g.writeString(event.source().schema());
+            g.writeFieldName(TABLE);
+            g.writeString(event.source().table());
+            g.writeFieldName(KEY);
+            ObjectNode key = event.key();
+            if (key == null) {
+                g.writeNull();
+            } else {
+                writeKeyInKeyOrder(g, event.columns(), key);
+            }
+            g.writeEndObject();
+            return bytes(g);
+        } catch (IOException e) {
+            discard();
+            throw new UncheckedIOException("could not serialise the key of " + event.source().qualifiedTable(), e);
+        } catch (RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    private JsonGenerator generator() throws IOException {
+        if (generator == null) {
+            // Through the mapper, so the generator has its features (plain BigDecimals, UTF-8 surrogates).
+            generator = ChangeEventCodec.MAPPER.createGenerator(buffer);
+            generator.setRootValueSeparator(null);
+        }
+        return generator;
+    }
+
+    /** After a failed write the generator's state is unknown: the next call starts a new one. */
+    private void discard() {
+        generator = null;
+        buffer.reset();
+    }
+
+    private byte[] bytes(JsonGenerator g) throws IOException {
+        g.flush();
+        byte[] bytes = buffer.toByteArray();
+        buffer.reset();
+        return bytes;
+    }
+
+    private static void writeSource(JsonGenerator g, Source source) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(VERSION);
+        writeStringOrNull(g, source.version());
+        g.writeFieldName(CONNECTOR);
+        writeStringOrNull(g, source.connector());
+        g.writeFieldName(NAME);
+        writeStringOrNull(g, source.name());
+        g.writeFieldName(DB);
+        writeStringOrNull(g, source.db());
+        g.writeFieldName(SCHEMA);
+        g.writeString(source.schema());
+        g.writeFieldName(TABLE);
+        g.writeString(source.table());
+        g.writeFieldName(TX_ID);
+        if (source.txId() == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(source.txId().longValue());
+        }
+        g.writeFieldName(LSN);
+        g.writeNumber(source.lsn());
+        g.writeFieldName(COMMIT_LSN);
+        g.writeNumber(source.commitLsn());
+        g.writeFieldName(SEQUENCE);
+        g.writeNumber(source.sequence());
+        g.writeFieldName(TS_MS);
+        g.writeNumber(source.tsMs());
+        g.writeFieldName(SNAPSHOT);
+        g.writeString(source.snapshot().text());
+        g.writeEndObject();
+    }
+
+    /** Key columns first in key order, then (defensively) any other key members by name. */
+    private static void writeKeyInKeyOrder(JsonGenerator g, List<Column> columns, ObjectNode key) throws IOException {
+        g.writeStartObject();
+        int written = 0;
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            if (column.key()) {
+                JsonNode value = key.get(column.name());
+                if (value != null) {
+                    g.writeFieldName(column.name());
+                    writeValue(g, value);
+                    written++;
+                }
+            }
+        }
+        if (written < key.size()) {
+            TreeSet<String> others = new TreeSet<>();
+            key.fieldNames().forEachRemaining(others::add);
+            for (Column column : columns) {
+                if (column.key()) {
+                    others.remove(column.name());
+                }
+            }
+            for (String name : others) {
+                g.writeFieldName(name);
+                writeValue(g, key.get(name));
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private SerializedString columnsJson(List<Column> columns) throws IOException {
+        if (columns == lastColumns) {
+            return lastColumnsJson;
+        }
+        SerializedString json = columnsJson.get(columns);
+        if (json == null) {
+            if (columnsJson.size() >= MAX_CACHED_SHAPES) {
+                columnsJson.clear();
+            }
+            json = new SerializedString(ChangeEventCodec.MAPPER.writeValueAsString(columns));
+            columnsJson.put(columns, json);
+        }
+        lastColumns = columns;
+        lastColumnsJson = json;
+        return json;
+    }
+
+    private static void writeStringOrNull(JsonGenerator g, String text) throws IOException {
+        if (text == null) {
+            g.writeNull();
+        } else {
+            g.writeString(text);
+        }
+    }
+
+    private static void writeObjectOrNull(JsonGenerator g, ObjectNode object) throws IOException {
+        if (object == null) {
+            g.writeNull();
+        } else {
+            writeValue(g, object);
+        }
+    }
+
+    /**
+     * Writes a tree as {@code JsonNode.serialize} does under the mapper's settings, without a
+     * serializer provider; node kinds the change events do not hold go through the mapper.
+     */
+    private static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (Map.Entry<String, JsonNode> member : ((ObjectNode) node).properties()) {
+                    g.writeFieldName(member.getKey());
+                    writeValue(g, member.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                ArrayNode array = (ArrayNode) node;
+                g.writeStartArray(array, array.size());
+                for (int i = 0; i < array.size(); i++) {
+                    writeValue(g, array.get(i));
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL -> g.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> g.writeNumber(node.intValue());
+                    case LONG -> g.writeNumber(node.longValue());
+                    case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(node.floatValue());
+                    case DOUBLE -> g.writeNumber(node.doubleValue());
+                    case BIG_DECIMAL -> g.writeNumber(node.decimalValue());
+                    default -> ChangeEventCodec.MAPPER.writeTree(g, node);
+                }
+            }
+            default -> ChangeEventCodec.MAPPER.writeTree(g, node);
+        }
+    }
+}
