@@ -12,6 +12,7 @@ import dev.pgcdc.common.logging.Logging;
 import dev.pgcdc.common.metrics.ReplicatorMetrics;
 import dev.pgcdc.common.retry.Backoff;
 import dev.pgcdc.replicator.event.ConvertedColumnTypes;
+import dev.pgcdc.replicator.event.EventSizeGuard;
 import dev.pgcdc.replicator.event.TransactionAssembler;
 import dev.pgcdc.replicator.kafka.AckTracker;
 import dev.pgcdc.replicator.kafka.EventProducer;
@@ -292,8 +293,8 @@ public final class Replicator {
                 sessionStreamed = true;
                 health.ready("streaming from slot " + pg.slotName());
                 TransactionAssembler assembler = new TransactionAssembler(pg.slotName(), pg.dbname(), version,
-                        columnTypes, new CatalogTableKeys(regular, pg), new JdbcRowLookup(regular), clock,
-                        start.skipBefore());
+                        columnTypes, new CatalogTableKeys(regular, pg), new JdbcRowLookup(regular),
+                        new EventSizeGuard(EventProducer.maxRequestBytes(config.kafka())), clock, start.skipBefore());
                 try (Heartbeat heartbeat = Heartbeat.start(connections, settings.heartbeatInterval());
                         Backfill backfill = facts.supportsMessages()
                                 ? new Backfill(connections, pg, settings, columnTypes, version, clock) : null) {

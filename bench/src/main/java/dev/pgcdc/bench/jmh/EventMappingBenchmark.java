@@ -5,6 +5,7 @@ import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.replicator.event.ConvertedColumnTypes;
+import dev.pgcdc.replicator.event.EventSizeGuard;
 import dev.pgcdc.replicator.event.TableKeys;
 import dev.pgcdc.replicator.event.TransactionAssembler;
 import dev.pgcdc.replicator.event.TransactionListener;
@@ -50,7 +51,7 @@ public class EventMappingBenchmark {
         List<Fixtures.Message> w1 = Fixtures.w1();
         assembler = new TransactionAssembler("bench", "bench", "bench", new ConvertedColumnTypes(
                 new ValueConverter(BuiltinTypeCatalog.INSTANCE)), new PrimaryKeyId(),
-                (table, xid, key, columns) -> Optional.empty(), Clock.systemUTC(), null);
+                (table, xid, key, columns) -> Optional.empty(), EventSizeGuard.NONE, Clock.systemUTC(), null);
         // Relation, then Begin: every benchmarked change is inside this one (never committed) transaction.
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'R').buffer()), Fixtures.first(w1, 'R').lsn(), capture);
         assembler.accept(PgOutputDecoder.decode(Fixtures.first(w1, 'B').buffer()), Fixtures.first(w1, 'B').lsn(), capture);

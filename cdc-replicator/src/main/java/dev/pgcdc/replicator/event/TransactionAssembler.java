@@ -78,6 +78,7 @@ public final class TransactionAssembler {
     private final ColumnTypes columnTypes;
     private final TableKeys tableKeys;
     private final RowLookup rowLookup;
+    private final EventSizeGuard sizeGuard;
     private final Clock clock;
     private final Lsn skipBefore;
     private final Map<Integer, Shape> shapes = new HashMap<>();
@@ -89,17 +90,19 @@ public final class TransactionAssembler {
 
     /**
      * @param rowLookup reads the unchanged TOAST values of a row whose key changed (only then)
+     * @param sizeGuard stops a row too large for one Kafka record before its event is built
      * @param skipBefore transactions whose commit record starts below this LSN are skipped (the
      *     stored position after a crash); null skips nothing
      */
     public TransactionAssembler(String slotName, String database, String version, ColumnTypes columnTypes,
-            TableKeys tableKeys, RowLookup rowLookup, Clock clock, Lsn skipBefore) {
+            TableKeys tableKeys, RowLookup rowLookup, EventSizeGuard sizeGuard, Clock clock, Lsn skipBefore) {
         this.slotName = slotName;
         this.database = database;
         this.version = version;
         this.columnTypes = columnTypes;
         this.tableKeys = tableKeys;
         this.rowLookup = rowLookup;
+        this.sizeGuard = sizeGuard;
         this.clock = clock;
         this.skipBefore = skipBefore;
     }
@@ -300,6 +303,7 @@ public final class TransactionAssembler {
         }
         ObjectNode values = NODES.objectNode();
         List<String> unchanged = null;
+        long minimumBytes = 0;
         for (int i = 0; i < shape.names.length; i++) {
             if (identityOnly && !shape.identity[i]) {
                 continue;
@@ -310,6 +314,7 @@ public final class TransactionAssembler {
                 value = fallback.get(i);
             }
             if (value instanceof ColumnValue.Text text) {
+                minimumBytes = sizeGuard.add(minimumBytes, shape.types[i].name(), text.value(), shape.table.toString());
                 values.set(shape.names[i], shape.types[i].toJson(text.value()));
             } else if (value instanceof ColumnValue.Null) {
                 values.putNull(shape.names[i]);

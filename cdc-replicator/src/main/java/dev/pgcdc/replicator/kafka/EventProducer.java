@@ -91,6 +91,20 @@ public final class EventProducer implements AutoCloseable {
         return props;
     }
 
+    /** The producer's {@code max.request.size} as configured, or Kafka's default (1 MiB). */
+    public static long maxRequestBytes(KafkaConfig config) {
+        Object given = properties(config).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (given == null) {
+            return 1_048_576;
+        }
+        try {
+            return Long.parseLong(given.toString().trim());
+        } catch (NumberFormatException e) {
+            // The producer itself reports the bad value with its own error at start-up.
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** The topic of a table (the single topic, or the pattern filled in). */
     public String topicFor(TableId table) {
         return topics.computeIfAbsent(table, config::topicFor);

@@ -74,6 +74,8 @@ class TransactionAssemblerTest {
         return Optional.of(values);
     };
 
+    private EventSizeGuard sizeGuard = EventSizeGuard.NONE;
+
     private TransactionAssembler assembler(Lsn skipBefore) {
         TableKeys keys = new TableKeys() {
             @Override
@@ -91,7 +93,7 @@ class TransactionAssemblerTest {
                 return configuredKeys.getOrDefault(table, List.of());
             }
         };
-        return new TransactionAssembler("slot", "db", "1.0", TYPES, keys, rowLookup,
+        return new TransactionAssembler("slot", "db", "1.0", TYPES, keys, rowLookup, sizeGuard,
                 Clock.fixed(Instant.parse("2026-01-02T03:04:06Z"), ZoneOffset.UTC), skipBefore);
     }
 
@@ -117,6 +119,23 @@ class TransactionAssemblerTest {
 
     private static Commit commit(long commitLsn, long endLsn) {
         return new Commit(0, commitLsn, endLsn, COMMIT_TIME);
+    }
+
+    @Test
+    void aRowWhoseTextAloneExceedsTheRecordLimitStopsBeforeItsEventIsBuilt() {
+        sizeGuard = new EventSizeGuard(100);
+        TransactionAssembler assembler = assembler(null);
+        assembler.accept(begin(900, 7), 100, recorder);
+        assembler.accept(users(ReplicaIdentity.DEFAULT), 100, recorder);
+        assembler.accept(new Insert(16384, tuple(text(1), text("a".repeat(60)), text("b".repeat(40)))), 110, recorder);
+
+        assertThatThrownBy(() -> assembler.accept(new Insert(16384, tuple(text(2), text("a".repeat(60)),
+                text("b".repeat(41)))), 120, recorder))
+                .isInstanceOf(dev.pgcdc.replicator.FatalException.class)
+                .hasMessageContaining("a change event is larger than the producer or broker allows: the values of a row of"
+                        + " public.users")
+                .hasMessageContaining("at least 101 bytes").hasMessageContaining("max.request.size (100 bytes)");
+        assertThat(recorder.calls).as("the row of exactly 100 text bytes passes").containsExactly("begin 7 0/384", "c");
     }
 
     @Test
