@@ -13,6 +13,8 @@ import dev.pgcdc.sink.es.Outcome;
 import dev.pgcdc.sink.index.IndexNames;
 import dev.pgcdc.sink.index.Plan;
 import dev.pgcdc.sink.index.RowVersion;
+import dev.pgcdc.sink.index.SnapshotCompletions;
+import dev.pgcdc.sink.index.SnapshotCompletions.Decision;
 import dev.pgcdc.sink.index.Write;
 import dev.pgcdc.sink.kafka.DeadLetters;
 import dev.pgcdc.sink.kafka.OffsetTracker;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +51,11 @@ import org.slf4j.LoggerFactory;
  * against the stored document first; a batch is cut before a partial update of a document an
  * earlier record of the batch writes, so the read sees that write. An item Elasticsearch
  * rejects for good dead-letters its event. A truncate (or a completed snapshot, applied the same
- * way) splits the batch: what came before is applied first, then the truncate, then the rest.
+ * way) splits the batch: what came before is applied first, then the truncate, then the rest. A
+ * completed snapshot cuts only once its marker is applied in every partition of its topic, by
+ * whichever sink applies the last one ({@link SnapshotCompletions}); the marker's offset is
+ * finished only after its record, and the cut when it made one, are acknowledged, so a redelivery
+ * records and decides again.
  *
  * <p>Called from the sink's loop thread only.
  */
@@ -74,14 +81,19 @@ public final class Applier {
     private final Waiter waiter;
     private final SinkMetrics metrics;
     private final Clock clock;
+    private final ToIntFunction<String> partitionCount;
     private boolean tombstonesExist = true;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
+    /**
+     * @param partitionCount the number of partitions of a topic (a completed snapshot cuts once every
+     *     partition has delivered its marker); called on the loop thread
+     */
     public Applier(BulkWriter writer, IndexAdmin admin, IndexNames names, String metadataField, DeadLetters deadLetters,
                    OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, Waiter waiter,
-                   SinkMetrics metrics, Clock clock) {
+                   SinkMetrics metrics, Clock clock, ToIntFunction<String> partitionCount) {
         this.writer = writer;
         this.admin = admin;
         this.names = names;
@@ -94,6 +106,7 @@ public final class Applier {
         this.waiter = waiter;
         this.metrics = metrics;
         this.clock = clock;
+        this.partitionCount = partitionCount;
     }
 
     /** Looks once whether any tombstone exists, so that look-ups can be skipped until the first delete. */
@@ -173,17 +186,64 @@ public final class Applier {
 
     private void applyTruncate(Pending truncate) {
         tombstonesExist = true;
+        Plan plan = truncate.plan();
+        if (plan.op() == Op.SNAPSHOT_COMPLETED) {
+            Decision decision = recordSnapshotCompleted(truncate);
+            if (decision == null) {
+                return; // dead-lettered
+            }
+            if (decision != Decision.CUT) {
+                finished(truncate);
+                return;
+            }
+        }
         if (runWrites(List.of(truncate)).isEmpty()) {
             return; // dead-lettered
         }
-        Plan plan = truncate.plan();
         long deleted = retrying("truncating " + plan.mirrorIndex(),
                 () -> admin.deleteOlderThan(plan.mirrorIndex(), metadataField, plan.version()));
         log.info("{} of {} at {} removed {} documents", plan.op() == Op.TRUNCATE ? "truncate" : "completed snapshot",
                 plan.mirrorIndex(), plan.version(), deleted);
-        offsets.finished(truncate.partition(), truncate.record().offset());
+        finished(truncate);
+    }
+
+    private void finished(Pending pending) {
+        offsets.finished(pending.partition(), pending.record().offset());
         applied.incrementAndGet();
-        metrics.applied(plan.table(), plan.op(), plan.commitTimeMs());
+        metrics.applied(pending.plan().table(), pending.plan().op(), pending.plan().commitTimeMs());
+    }
+
+    /**
+     * Records that the marker's partition has completed the snapshot, then decides from every
+     * partition's record whether this one cuts (see {@link SnapshotCompletions}); null when the
+     * record was rejected and the marker dead-lettered.
+     */
+    private Decision recordSnapshotCompleted(Pending marker) {
+        Plan plan = marker.plan();
+        String topic = marker.record().topic();
+        int partition = marker.record().partition();
+        Write record = SnapshotCompletions.record(names.tombstones(), plan.mirrorIndex(), plan.version(), topic, partition,
+                plan.commitTimeMs());
+        Pending recording = new Pending(marker.record(), new Plan(plan.mirrorIndex(), null, plan.op(), plan.version(),
+                List.of(record), false, plan.columns(), plan.table(), plan.commitTimeMs()), null);
+        if (runWrites(List.of(recording)).isEmpty()) {
+            return null;
+        }
+        int partitions = partitionCount.applyAsInt(topic);
+        Map<String, RowVersion> stored = retrying("reading the snapshot records of " + plan.mirrorIndex(),
+                () -> admin.versions(names.tombstones(),
+                        SnapshotCompletions.idsToRead(plan.mirrorIndex(), plan.version(), topic, partitions)));
+        Decision decision = SnapshotCompletions.decide(stored, plan.mirrorIndex(), plan.version(), topic, partitions);
+        switch (decision) {
+            case WAIT -> log.info("snapshot of {} at {} completed in partition {} of {}; the cut waits for partitions {}",
+                    plan.mirrorIndex(), plan.version(), partition, topic,
+                    SnapshotCompletions.missing(stored, plan.mirrorIndex(), plan.version(), topic, partitions));
+            case SUPERSEDED -> log.info("snapshot of {} at {} completed in partition {} of {}; a newer cut is already applied",
+                    plan.mirrorIndex(), plan.version(), partition, topic);
+            case CUT -> log.info("snapshot of {} at {} completed in all {} partitions of {}; cutting",
+                    plan.mirrorIndex(), plan.version(), partitions, topic);
+        }
+        return decision;
     }
 
     private void ensureMappings(List<Pending> live) {

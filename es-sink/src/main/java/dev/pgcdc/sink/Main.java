@@ -229,7 +229,7 @@ public final class Main implements Callable<Integer> {
                             clock, sinkMetrics, health);
                     sinkLoop.applier(new Applier(new BulkWriter(connection, sinkConfig.metadataField()), admin, names,
                             sinkConfig.metadataField(), deadLetters, offsets, backoff, sinkConfig.bulkMaxActions(),
-                            sinkConfig.bulkMaxBytes(), sinkLoop::await, sinkMetrics, clock));
+                            sinkConfig.bulkMaxBytes(), sinkLoop::await, sinkMetrics, clock, sinkLoop::partitionCount));
                     loop = sinkLoop;
                     if (stopRequested) {
                         return;

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +62,7 @@ public final class SinkLoop {
     private final List<ConsumerRecord<byte[], byte[]>> carried = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private Applier applier;
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
     private volatile boolean stopping;
     private boolean waiting;
 
@@ -184,6 +186,15 @@ public final class SinkLoop {
         } finally {
             waiting = false;
         }
+    }
+
+    /**
+     * The number of partitions of {@code topic}, from the consumer's metadata, looked up once per
+     * topic (a topic's partitions are fixed while the sink runs; see the README on adding some).
+     * Loop thread only.
+     */
+    int partitionCount(String topic) {
+        return partitionCounts.computeIfAbsent(topic, t -> consumer.partitionsFor(t).size());
     }
 
     private Pending toPending(ConsumerRecord<byte[], byte[]> record) {

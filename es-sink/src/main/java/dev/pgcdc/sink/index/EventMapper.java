@@ -32,7 +32,8 @@ import java.util.List;
  *       Because every write carries the commit LSN as its external version, a 409 always means
  *       "a newer transaction's write is stored" and counts as success.</li>
  *   <li>A {@code snapshot_completed} marker is applied like a truncate at the snapshot's version
- *       ({@code commit_lsn}, sequence 0): it writes the table's cut tombstone and deletes the mirror
+ *       ({@code commit_lsn}, sequence 0), once every partition has delivered it (see
+ *       {@link SnapshotCompletions}): it writes the table's cut tombstone and deletes the mirror
  *       documents older than that version. Every snapshot row carries that version, so after the
  *       snapshot only documents of rows the snapshot did not see (deleted before it, e.g. while no
  *       slot captured changes) are older; newer documents (changes streamed after the consistent
