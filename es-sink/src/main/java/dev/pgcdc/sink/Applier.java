@@ -10,6 +10,7 @@ import dev.pgcdc.sink.es.BulkWriter;
 import dev.pgcdc.sink.es.EsUnavailableException;
 import dev.pgcdc.sink.es.IndexAdmin;
 import dev.pgcdc.sink.es.Outcome;
+import dev.pgcdc.sink.index.EventMapper;
 import dev.pgcdc.sink.index.IndexNames;
 import dev.pgcdc.sink.index.Plan;
 import dev.pgcdc.sink.index.RowVersion;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * finished only after its record, and the cut when it made one, are acknowledged, so a redelivery
  * records and decides again.
  *
- * <p>Called from the sink's loop thread only.
+ * <p>Called from one thread at a time: the sink's applier thread (and the loop thread before it
+ * starts, for {@link #start}); {@link #partitionsAssigned} from any thread.
  */
 public final class Applier {
 
@@ -82,7 +84,12 @@ public final class Applier {
     private final SinkMetrics metrics;
     private final Clock clock;
     private final ToIntFunction<String> partitionCount;
-    private boolean tombstonesExist = true;
+    /** A truncate or completed-snapshot cut exists: row writes are checked against their table's cut. */
+    private boolean cutsExist = true;
+    /** A row tombstone (a delete) exists: row writes are checked against their row's tombstone. */
+    private boolean rowTombstonesExist = true;
+    /** Partitions were assigned since the last look: another sink may have written tombstones for them. */
+    private volatile boolean lookAgain;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
@@ -109,9 +116,27 @@ public final class Applier {
         this.partitionCount = partitionCount;
     }
 
-    /** Looks once whether any tombstone exists, so that look-ups can be skipped until the first delete. */
+    /**
+     * Looks whether any cut and any row tombstone exists, so that look-ups can be skipped until the
+     * first truncate or delete (and row look-ups, one per written row, while only cuts exist).
+     */
     public void start() {
-        tombstonesExist = retrying("counting tombstones", () -> admin.hasDocuments(names.tombstones()));
+        lookForTombstones();
+    }
+
+    /**
+     * Partitions were assigned: the tombstones their previous owner wrote count from the next segment
+     * on. Any thread.
+     */
+    public void partitionsAssigned() {
+        lookAgain = true;
+    }
+
+    private void lookForTombstones() {
+        lookAgain = false;
+        cutsExist = retrying("counting tombstones", () -> admin.hasDocuments(names.tombstones()));
+        rowTombstonesExist = cutsExist && retrying("counting row tombstones",
+                () -> admin.hasDocuments(names.tombstones(), "kind", EventMapper.ROW_TOMBSTONE_KIND));
     }
 
     /** Events applied (written or superseded) since start; thread-safe read. */
@@ -173,7 +198,10 @@ public final class Applier {
             return;
         }
         ensureMappings(live);
-        if (tombstonesExist) {
+        if (lookAgain) {
+            lookForTombstones();
+        }
+        if (cutsExist || rowTombstonesExist) {
             live = dropSuperseded(live);
         }
         live = resolvePartialUpdates(live);
@@ -185,7 +213,7 @@ public final class Applier {
     }
 
     private void applyTruncate(Pending truncate) {
-        tombstonesExist = true;
+        cutsExist = true;
         Plan plan = truncate.plan();
         if (plan.op() == Op.SNAPSHOT_COMPLETED) {
             Decision decision = recordSnapshotCompleted(truncate);
@@ -328,8 +356,12 @@ public final class Applier {
         for (Pending pending : live) {
             Plan plan = pending.plan();
             if (plan.writesRow()) {
-                ids.add(IndexNames.rowTombstoneId(plan.mirrorIndex(), plan.docId()));
-                ids.add(IndexNames.truncateTombstoneId(plan.mirrorIndex()));
+                if (rowTombstonesExist) {
+                    ids.add(IndexNames.rowTombstoneId(plan.mirrorIndex(), plan.docId()));
+                }
+                if (cutsExist) {
+                    ids.add(IndexNames.truncateTombstoneId(plan.mirrorIndex()));
+                }
             }
         }
         if (ids.isEmpty()) {
@@ -370,7 +402,12 @@ public final class Applier {
         for (Pending item : items) {
             remaining.put(item, new int[] {item.plan().writes().size()});
             if (item.plan().writes().stream().anyMatch(w -> w.index().equals(names.tombstones()))) {
-                tombstonesExist = true;
+                // Set before the write is sent: a later segment must not skip the look-up it makes necessary.
+                if (item.plan().op() == Op.DELETE) {
+                    rowTombstonesExist = true;
+                } else {
+                    cutsExist = true; // a truncate, a completed snapshot, or its partition's record
+                }
             }
         }
         List<WriteTask> queue = WriteTask.coalesce(items);

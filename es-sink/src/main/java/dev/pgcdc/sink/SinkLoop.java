@@ -3,6 +3,7 @@ package dev.pgcdc.sink;
 import dev.pgcdc.common.event.ChangeEvent;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.MalformedEventException;
+import dev.pgcdc.common.event.Op;
 import dev.pgcdc.common.health.Health;
 import dev.pgcdc.common.metrics.SinkMetrics;
 import dev.pgcdc.sink.index.EventMapper;
@@ -11,11 +12,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -29,17 +36,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's single loop thread: polls Kafka, collects records until {@code bulk_max_actions},
- * {@code bulk_max_bytes} or {@code flush_interval}, has the {@link Applier} apply them, and
- * commits per partition the position the {@link OffsetTracker} allows. While the applier waits
- * out a backoff, the loop's {@link #await} keeps polling with every partition paused, so the
- * group does not rebalance; records that still arrive (a newly assigned partition) are kept for
- * the next batch. Revoked partitions get their acknowledged positions committed in the rebalance
- * listener.
+ * The sink's two threads. The loop thread polls Kafka, decodes and plans records into the next
+ * batch until {@code bulk_max_actions}, {@code bulk_max_bytes} or {@code flush_interval}, and
+ * commits per partition the position the {@link OffsetTracker} allows. The applier thread has the
+ * {@link Applier} apply one batch at a time, in order; while it does, the loop thread already
+ * builds the next batch, so Elasticsearch is not idle while records are decoded and planned. When
+ * the next batch is full before the current one is acknowledged, every partition is paused and the
+ * loop keeps polling (the group does not rebalance); a backoff of the applier (Elasticsearch
+ * unavailable) is waited out the same way. Records of revoked partitions are dropped from the
+ * batch being built; their acknowledged positions are committed in the rebalance listener.
  *
- * <p>{@link #run()} runs on one thread; {@link #stop()} may be called from any thread (a signal
- * handler) and makes {@code run} return: a bulk request in flight finishes or fails, a batch not
- * yet acknowledged is abandoned, and only acknowledged positions are committed.
+ * <p>{@link #run()} runs on one thread (the loop thread); {@link #stop()} may be called from any
+ * thread (a signal handler) and makes {@code run} return: a bulk request in flight finishes or
+ * fails, a batch not yet acknowledged is abandoned, and only acknowledged positions are committed.
  */
 public final class SinkLoop {
 
@@ -59,12 +68,16 @@ public final class SinkLoop {
     private final SinkMetrics metrics;
     private final Health health;
     private long nextLag;
-    private final List<ConsumerRecord<byte[], byte[]>> carried = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private Applier applier;
-    private final Map<String, Integer> partitionCounts = new HashMap<>();
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+    /** The batch being built, and its approximate size; loop thread only. */
+    private List<Pending> batch = new ArrayList<>();
+    private long batchBytes;
     private volatile boolean stopping;
-    private boolean waiting;
+    /** Set when {@link #run} leaves (stop or failure): a waiting applier gives its batch up. */
+    private volatile boolean leaving;
+    private volatile boolean waiting;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, EventMapper mapper, OffsetTracker offsets, List<String> topics,
                     Pattern topicPattern, int maxActions, long maxBytes, Duration flushInterval, Clock clock,
@@ -88,27 +101,59 @@ public final class SinkLoop {
     }
 
     public void run() {
+        ExecutorService applierThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "es-sink-applier");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<?> applying = null;
+        Throwable failure = null;
         try {
             subscribe();
             applier.start();
-            List<Pending> batch = new ArrayList<>();
-            long batchBytes = 0;
             long deadline = Long.MAX_VALUE;
             long nextStats = clock.millis() + STATS_EVERY.toMillis();
             long appliedAtStats = 0;
             while (!stopping) {
-                List<ConsumerRecord<byte[], byte[]>> received = new ArrayList<>(carried);
-                carried.clear();
-                long now = clock.millis();
-                long timeout = batch.isEmpty() ? 1000 : Math.max(0, deadline - now);
-                if (received.isEmpty()) {
-                    try {
-                        consumer.poll(Duration.ofMillis(timeout)).forEach(received::add);
-                    } catch (WakeupException e) {
-                        continue;
-                    }
-                    recordLag();
+                if (applying != null && applying.isDone()) {
+                    awaitApplied(applying);
+                    applying = null;
+                    commit(offsets.committable());
+                    resumeAll();
+                    markReady();
                 }
+                long now = clock.millis();
+                boolean full = batch.size() >= maxActions || batchBytes >= maxBytes;
+                if (applying == null && !batch.isEmpty() && (full || now >= deadline)) {
+                    // At most bulk_max_actions records per batch (a poll may bring more): a tail of a few
+                    // records would cost a bulk request of its own. The rest starts the next batch.
+                    List<Pending> handed = batch;
+                    batch = new ArrayList<>();
+                    if (handed.size() > maxActions) {
+                        batch.addAll(handed.subList(maxActions, handed.size()));
+                        handed = new ArrayList<>(handed.subList(0, maxActions));
+                    }
+                    batchBytes = batch.stream().mapToLong(Pending::approximateBytes).sum();
+                    deadline = batch.isEmpty() ? Long.MAX_VALUE : now + flushInterval.toMillis();
+                    List<Pending> applied = handed;
+                    // Woken once the future is done (not before: the loop would find it running and poll on).
+                    applying = CompletableFuture.runAsync(() -> applier.apply(applied), applierThread)
+                            .whenComplete((ignored, failed) -> consumer.wakeup());
+                    continue;
+                }
+                if (full) {
+                    // The next batch waits for the applier: poll only to stay in the group.
+                    consumer.pause(consumer.assignment());
+                }
+                // While the applier works, its wake-up ends the poll; the 100 ms cap is only a safety net.
+                long timeout = applying != null ? 100 : batch.isEmpty() ? 1000 : Math.max(0, deadline - now);
+                ConsumerRecords<byte[], byte[]> received;
+                try {
+                    received = consumer.poll(Duration.ofMillis(timeout));
+                } catch (WakeupException e) {
+                    continue;
+                }
+                recordLag();
                 for (ConsumerRecord<byte[], byte[]> record : received) {
                     Pending pending = toPending(record);
                     if (batch.isEmpty()) {
@@ -118,15 +163,6 @@ public final class SinkLoop {
                     batchBytes += pending.approximateBytes();
                 }
                 now = clock.millis();
-                if (!batch.isEmpty() && (batch.size() >= maxActions || batchBytes >= maxBytes || now >= deadline)) {
-                    applier.apply(batch);
-                    batch = new ArrayList<>();
-                    batchBytes = 0;
-                    deadline = Long.MAX_VALUE;
-                    commit(offsets.committable());
-                    resumeAll();
-                    markReady();
-                }
                 if (now >= nextStats) {
                     long applied = applier.applied();
                     log.info("applied {} events in the last {} s ({}/s), {} superseded, {} retried rounds in total",
@@ -137,14 +173,62 @@ public final class SinkLoop {
                     nextStats = now + STATS_EVERY.toMillis();
                 }
             }
-        } catch (AbandonedException e) {
-            log.info("stopping: abandoned the unacknowledged part of the current batch");
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
+            leaving = true;
             try {
-                commit(offsets.committable());
+                if (applying != null) {
+                    awaitApplied(applying);
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
             } finally {
-                finished.countDown();
+                try {
+                    commit(offsets.committable());
+                } finally {
+                    applierThread.shutdownNow();
+                    finished.countDown();
+                }
             }
+        }
+    }
+
+    /**
+     * Waits for the applier's batch; rethrows what failed it. An abandoned batch (the sink stops
+     * while the applier waits out a backoff) is not a failure: its unacknowledged part is redelivered.
+     */
+    private void awaitApplied(Future<?> applying) {
+        try {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    applying.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AbandonedException) {
+                log.info("stopping: abandoned the unacknowledged part of the current batch");
+                return;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("the applier failed", cause);
         }
     }
 
@@ -163,24 +247,22 @@ public final class SinkLoop {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The applier's waiter: keeps the consumer polling, all partitions paused, for {@code delay}. */
+    /**
+     * The applier's waiter, on the applier thread: waits {@code delay} while the loop thread keeps
+     * polling (pausing every partition once the next batch is full); throws {@link AbandonedException}
+     * when the sink stops meanwhile.
+     */
     void await(Duration delay) {
         long end = clock.millis() + delay.toMillis();
         waiting = true;
         health.notReady("waiting " + delay.toMillis() + " ms to retry Elasticsearch (see the log)");
         try {
-            consumer.pause(consumer.assignment());
-            while (!stopping) {
+            while (!stopping && !leaving) {
                 long left = end - clock.millis();
                 if (left <= 0) {
                     return;
                 }
-                try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(left, 500)));
-                    records.forEach(carried::add);
-                } catch (WakeupException e) {
-                    // stop() was called; the loop condition ends the wait
-                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(left, 50)));
             }
             throw new AbandonedException();
         } finally {
@@ -190,17 +272,35 @@ public final class SinkLoop {
 
     /**
      * The number of partitions of {@code topic}, from the consumer's metadata, looked up once per
-     * topic (a topic's partitions are fixed while the sink runs; see the README on adding some).
-     * Loop thread only.
+     * topic (a topic's partitions are fixed while the sink runs; see the README on adding some) by
+     * the loop thread when it plans a completed-snapshot marker of the topic. Any thread.
      */
     int partitionCount(String topic) {
-        return partitionCounts.computeIfAbsent(topic, t -> consumer.partitionsFor(t).size());
+        Integer count = partitionCounts.get(topic);
+        if (count == null) {
+            throw new IllegalStateException("no partition count of " + topic + " was looked up before its marker");
+        }
+        return count;
+    }
+
+    private int lookUpPartitionCount(String topic) {
+        while (true) {
+            try {
+                return consumer.partitionsFor(topic).size();
+            } catch (WakeupException e) {
+                // The applier finished a batch, or stop() was called: the loop sees to either on its next turn.
+            }
+        }
     }
 
     private Pending toPending(ConsumerRecord<byte[], byte[]> record) {
         offsets.received(new TopicPartition(record.topic(), record.partition()), record.offset());
         try {
             ChangeEvent event = ChangeEventCodec.decode(record.value());
+            if (event.op() == Op.SNAPSHOT_COMPLETED) {
+                // The consumer belongs to this thread; the applier reads the count from the cache.
+                partitionCounts.computeIfAbsent(record.topic(), this::lookUpPartitionCount);
+            }
             return new Pending(record, mapper.plan(event), null);
         } catch (MalformedEventException e) {
             return new Pending(record, null, e.getMessage());
@@ -213,6 +313,8 @@ public final class SinkLoop {
         ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Not applied yet: the partitions' new owner reads them again from the committed position.
+                dropFromBatch(partitions);
                 commit(offsets.committable(partitions));
                 offsets.forget(partitions);
                 partitions.forEach(p -> metrics.forgetPartition(p.topic(), p.partition()));
@@ -221,6 +323,7 @@ public final class SinkLoop {
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                dropFromBatch(partitions);
                 offsets.forget(partitions);
                 partitions.forEach(p -> metrics.forgetPartition(p.topic(), p.partition()));
                 log.warn("partitions lost (not committed): {}", partitions);
@@ -228,9 +331,7 @@ public final class SinkLoop {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (waiting) {
-                    consumer.pause(partitions);
-                }
+                applier.partitionsAssigned();
                 log.info("partitions assigned: {}", partitions);
                 nextLag = 0;
                 markReady();
@@ -242,6 +343,12 @@ public final class SinkLoop {
         } else {
             consumer.subscribe(topics, listener);
             log.info("subscribed to {}", topics);
+        }
+    }
+
+    private void dropFromBatch(Collection<TopicPartition> partitions) {
+        if (batch.removeIf(pending -> partitions.contains(pending.partition()))) {
+            batchBytes = batch.stream().mapToLong(Pending::approximateBytes).sum();
         }
     }
 

@@ -161,6 +161,46 @@ class SinkIT {
         }
     }
 
+    /**
+     * The sink skips tombstone look-ups while none exist, and row look-ups while only cuts exist: a
+     * delete made after a truncate must still be honoured in the same run, and a delete made in an
+     * earlier run after a restart.
+     */
+    @Test
+    void shouldKeepARowDeletedAfterATruncateDeletedInThisRunAndAfterARestart() throws Exception {
+        try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 1)) {
+            try (SinkHarness.Running sink = h.start("")) {
+                h.send(truncate("users", 100, 0));
+                h.send(insert("users", 1000, 0, 2, "two", "t"));
+                h.send(delete("users", 5000, 0, 2));
+                h.flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.committedTotal(h.group) >= 3);
+                forgetDeletes(h);
+                h.send(insert("users", 1000, 0, 2, "zombie", "z"));
+                h.send(insert("users", 6000, 0, 3, "marker", "m"));
+                h.flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.documents(h.mirror("users")).containsKey("3"));
+                assertThat(h.documents(h.mirror("users"))).as("deleted in this run, after a truncate").doesNotContainKey("2");
+            }
+            try (SinkHarness.Running restarted = h.start("")) {
+                h.send(insert("users", 1000, 0, 2, "zombie again", "z"));
+                h.send(insert("users", 7000, 0, 4, "marker", "m"));
+                h.flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.documents(h.mirror("users")).containsKey("4"));
+                assertThat(h.documents(h.mirror("users"))).as("deleted in an earlier run").doesNotContainKey("2")
+                        .containsKeys("3", "4");
+            }
+        }
+    }
+
+    /** Makes Elasticsearch forget the versions of deleted documents, as it does after index.gc_deletes. */
+    private static void forgetDeletes(SinkHarness h) throws Exception {
+        h.client().indices().putSettings(p -> p.index(h.mirror("users")).settings(s -> s.gcDeletes(t -> t.time("0s"))));
+        h.client().indices().refresh(r -> r.index(h.mirror("users")));
+        Thread.sleep(1000);
+        h.client().indices().refresh(r -> r.index(h.mirror("users")));
+    }
+
     @Test
     void shouldTruncateEveryPartitionWithoutLosingNewerDocuments() throws Exception {
         try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 3)) {

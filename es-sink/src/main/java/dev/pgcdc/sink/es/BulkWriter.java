@@ -1,25 +1,31 @@
 package dev.pgcdc.sink.es;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
-import co.elastic.clients.elasticsearch._types.VersionType;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
+import co.elastic.clients.json.JsonpMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pgcdc.sink.index.Write;
+import jakarta.json.stream.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends writes as one bulk request and reports every item's outcome. A 413 for the whole request
+ * Sends writes as one bulk request (built here as one NDJSON body, see
+ * {@link EsConnection#postNdjson}) and reports every item's outcome; the response is read with the
+ * typed client's model, trimmed by {@code filter_path} to what the outcome needs. A 413 for the whole request
  * splits it in halves until single items remain (a single item too large is rejected). Whole
  * request failures other than 413 are thrown. Called from the sink's loop thread only.
  */
 public final class BulkWriter {
+
+    /** Only what {@link #outcome} reads (and the model requires) comes back: a tenth of the full answer. */
+    static final String PATH = "/_bulk?filter_path=took,errors,items.*._index,items.*._id,items.*.status,items.*.error";
+    private static final JsonFactory ACTIONS = new JsonFactory();
 
     private final EsConnection connection;
     private final String metadataField;
@@ -38,14 +44,13 @@ public final class BulkWriter {
         if (writes.isEmpty()) {
             return List.of();
         }
-        ElasticsearchClient client = connection.client();
         BulkResponse response;
         try {
-            BulkRequest.Builder request = new BulkRequest.Builder();
-            for (Write write : writes) {
-                request.operations(operation(write));
+            byte[] answer = connection.postNdjson(PATH, body(writes));
+            JsonpMapper mapper = connection.client()._jsonpMapper();
+            try (JsonParser parser = mapper.jsonProvider().createParser(new ByteArrayInputStream(answer))) {
+                response = BulkResponse._DESERIALIZER.deserialize(parser, mapper);
             }
-            response = client.bulk(request.build());
         } catch (IOException | RuntimeException e) {
             if (Failures.classify(e) == Failures.Kind.TOO_LARGE) {
                 if (writes.size() == 1) {
@@ -67,6 +72,55 @@ public final class BulkWriter {
             outcomes.add(outcome(item));
         }
         return outcomes;
+    }
+
+    /**
+     * The bulk request body: per write an action line and, for index actions, the document, each
+     * line ending in a newline. Documents are compact JSON (no raw newline), as the mapper writes them.
+     */
+    static byte[] body(List<Write> writes) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(
+                (int) Math.min(Integer.MAX_VALUE - 8, writes.stream().mapToLong(w -> w.approximateBytes() + 120).sum()));
+        for (Write write : writes) {
+            byte[] source;
+            try (JsonGenerator action = ACTIONS.createGenerator(body)) {
+                action.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+                action.writeStartObject();
+                if (write instanceof Write.VersionedIndex w) {
+                    action.writeObjectFieldStart("index");
+                    target(action, w.index(), w.id());
+                    action.writeNumberField("version", w.version().commitLsn());
+                    action.writeStringField("version_type", "external_gte");
+                    source = w.source();
+                } else if (write instanceof Write.VersionedDelete w) {
+                    action.writeObjectFieldStart("delete");
+                    target(action, w.index(), w.id());
+                    action.writeNumberField("version", w.version().commitLsn());
+                    action.writeStringField("version_type", "external_gte");
+                    source = null;
+                } else if (write instanceof Write.PlainIndex w) {
+                    action.writeObjectFieldStart("index");
+                    target(action, w.index(), w.id());
+                    source = w.source();
+                } else {
+                    throw new IllegalArgumentException("not a bulk operation: " + write.getClass().getSimpleName()
+                            + " (partial updates are resolved by the applier first)");
+                }
+                action.writeEndObject();
+                action.writeEndObject();
+            }
+            body.write('\n');
+            if (source != null) {
+                body.write(source);
+                body.write('\n');
+            }
+        }
+        return body.toByteArray();
+    }
+
+    private static void target(JsonGenerator action, String index, String id) throws IOException {
+        action.writeStringField("_index", index);
+        action.writeStringField("_id", id);
     }
 
     static Outcome outcome(BulkResponseItem item) {
@@ -102,23 +156,5 @@ public final class BulkWriter {
             text.append(')');
         }
         return text.length() > 1000 ? text.substring(0, 1000) + "..." : text.toString();
-    }
-
-    private BulkOperation operation(Write write) {
-        if (write instanceof Write.VersionedIndex w) {
-            BinaryData source = BinaryData.of(w.source(), ContentType.APPLICATION_JSON);
-            return BulkOperation.of(o -> o.index(i -> i.index(w.index()).id(w.id())
-                    .version(w.version().commitLsn()).versionType(VersionType.ExternalGte).document(source)));
-        }
-        if (write instanceof Write.VersionedDelete w) {
-            return BulkOperation.of(o -> o.delete(d -> d.index(w.index()).id(w.id())
-                    .version(w.version().commitLsn()).versionType(VersionType.ExternalGte)));
-        }
-        if (write instanceof Write.PlainIndex w) {
-            BinaryData source = BinaryData.of(w.source(), ContentType.APPLICATION_JSON);
-            return BulkOperation.of(o -> o.index(i -> i.index(w.index()).id(w.id()).document(source)));
-        }
-        throw new IllegalArgumentException("not a bulk operation: " + write.getClass().getSimpleName()
-                + " (partial updates are resolved by the applier first)");
     }
 }

@@ -136,6 +136,16 @@ public final class IndexAdmin {
         }
     }
 
+    /** Whether {@code index} holds a document whose keyword {@code field} is {@code value} (false when it does not exist). */
+    public boolean hasDocuments(String index, String field, String value) throws EsUnavailableException {
+        try {
+            return connection.client().count(c -> c.index(index).ignoreUnavailable(true).allowNoIndices(true)
+                    .query(q -> q.term(t -> t.field(field).value(value)))).count() > 0;
+        } catch (IOException | RuntimeException e) {
+            throw connection.translate(e, "counting documents of " + index + " with " + field + " " + value);
+        }
+    }
+
     /** The versions stored in the tombstone index for these ids. */
     public Map<String, RowVersion> versions(String index, List<String> ids) throws EsUnavailableException {
         Map<String, RowVersion> versions = new HashMap<>();

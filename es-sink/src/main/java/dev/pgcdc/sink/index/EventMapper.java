@@ -51,6 +51,9 @@ import java.util.List;
  */
 public final class EventMapper {
 
+    /** The {@code kind} of a deleted row's tombstone document. */
+    public static final String ROW_TOMBSTONE_KIND = "delete";
+
     private final IndexNames names;
     private final String metadataField;
     private final boolean changeLog;
@@ -89,7 +92,7 @@ public final class EventMapper {
                 docId = DocumentIds.of(event.key());
                 writes.add(new Write.VersionedDelete(mirror, docId, version));
                 writes.add(new Write.VersionedIndex(names.tombstones(), IndexNames.rowTombstoneId(mirror, docId),
-                        version, bytes(tombstone(event, mirror, docId, "delete"))));
+                        version, bytes(tombstone(event, mirror, docId, ROW_TOMBSTONE_KIND))));
             }
             case TRUNCATE, SNAPSHOT_COMPLETED -> {
                 // A completed snapshot is a cut like a truncate at its version: every row that exists was

@@ -13,8 +13,9 @@ import org.apache.kafka.common.TopicPartition;
  * past the highest received when all are finished: "the highest contiguous finished offset plus
  * one", so a commit never passes an unacknowledged event. Offsets may finish in any order.
  *
- * <p>Not thread-safe: used by the sink's loop thread (the rebalance listener runs on it too,
- * inside {@code poll}).
+ * <p>Thread-safe: the loop thread records received offsets, commits and forgets revoked
+ * partitions (the rebalance listener runs on it, inside {@code poll}); the applier thread
+ * finishes offsets.
  */
 public final class OffsetTracker {
 
@@ -31,7 +32,7 @@ public final class OffsetTracker {
     }
 
     /** A record was received; offsets of one partition arrive in increasing order. */
-    public void received(TopicPartition partition, long offset) {
+    public synchronized void received(TopicPartition partition, long offset) {
         Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
         if (p.nextAfterReceived < 0) {
             // The consumer's start position needs no commit.
@@ -42,7 +43,7 @@ public final class OffsetTracker {
     }
 
     /** A record was applied or dead-lettered. Ignored for partitions forgotten since (revoked). */
-    public void finished(TopicPartition partition, long offset) {
+    public synchronized void finished(TopicPartition partition, long offset) {
         Partition p = partitions.get(partition);
         if (p != null) {
             p.unfinished.remove(offset);
@@ -50,11 +51,11 @@ public final class OffsetTracker {
     }
 
     /** Positions that moved since the last {@link #committed}, for {@code commitSync}. */
-    public Map<TopicPartition, OffsetAndMetadata> committable() {
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committable() {
         return committable(partitions.keySet());
     }
 
-    public Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> which) {
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> which) {
         Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
         for (TopicPartition tp : which) {
             Partition p = partitions.get(tp);
@@ -65,7 +66,7 @@ public final class OffsetTracker {
         return result;
     }
 
-    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((tp, offset) -> {
             Partition p = partitions.get(tp);
             if (p != null) {
@@ -75,16 +76,16 @@ public final class OffsetTracker {
     }
 
     /** Drops partitions that were revoked or lost; later {@link #finished} calls for them are ignored. */
-    public void forget(Collection<TopicPartition> revoked) {
+    public synchronized void forget(Collection<TopicPartition> revoked) {
         revoked.forEach(partitions::remove);
     }
 
-    public boolean owns(TopicPartition partition) {
+    public synchronized boolean owns(TopicPartition partition) {
         return partitions.containsKey(partition);
     }
 
     /** Unfinished records across all partitions. */
-    public int unfinished() {
+    public synchronized int unfinished() {
         return partitions.values().stream().mapToInt(p -> p.unfinished.size()).sum();
     }
 }
