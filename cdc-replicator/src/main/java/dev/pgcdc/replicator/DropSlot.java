@@ -1,5 +1,6 @@
 package dev.pgcdc.replicator;
 
+import dev.pgcdc.common.cli.ConfigFileOption;
 import dev.pgcdc.common.config.ConfigException;
 import dev.pgcdc.common.config.ConfigLoader;
 import dev.pgcdc.common.config.Daemon;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,21 +33,17 @@ import picocli.CommandLine.Option;
                 "Refuses while a replicator runs. The next start begins again with a snapshot (snapshot_mode)."})
 final class DropSlot implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--yes-i-am-sure", description = "Really drop the slot; without it nothing is changed")
     boolean sure;
 
     @Override
     public Integer call() {
-        PgcdcConfig loaded;
-        try {
-            loaded = ConfigLoader.load(config, Daemon.REPLICATOR);
-        } catch (ConfigException e) {
-            System.err.println("cdc-replicator drop-slot: " + e.getMessage());
-            return 2;
+        PgcdcConfig loaded = config.loadOrReport(Daemon.REPLICATOR, "cdc-replicator drop-slot", System.err);
+        if (loaded == null) {
+            return ConfigFileOption.INVALID;
         }
         return drop(loaded, sure, System.out, System.err);
     }

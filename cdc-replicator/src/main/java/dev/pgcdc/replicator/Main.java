@@ -1,5 +1,6 @@
 package dev.pgcdc.replicator;
 
+import dev.pgcdc.common.cli.ConfigFileOption;
 import dev.pgcdc.common.config.ConfigException;
 import dev.pgcdc.common.config.ConfigLoader;
 import dev.pgcdc.common.config.Daemon;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,10 +56,8 @@ public final class Main implements Callable<Integer> {
     /** Past this after a stop request the process halts, so SIGTERM never takes more than ~10 s. */
     private static final Duration HARD_STOP_MARGIN = Duration.ofMillis(1500);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file; ${VAR} and ${VAR:-default} are read from the environment"
-                    + " (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -69,20 +69,19 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(config);
+        return run(config.file());
     }
 
     /** {@code cdc-replicator run --config FILE}: the same as without a subcommand. */
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the replicator (the default):"
             + " snapshot per postgres.snapshot_mode, then stream. SIGTERM or Ctrl-C stops it within 10 s.")
     static final class Run implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-                description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-        Path config;
+        @Mixin
+        ConfigFileOption config;
 
         @Override
         public Integer call() {
-            return run(config);
+            return run(config.file());
         }
     }
 
@@ -95,9 +94,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "snapshot", mixinStandardHelpOptions = true,
             description = "Ask the running replicator to re-read (backfill) a table while streaming continues.")
     static final class Snapshot implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-                description = "YAML configuration file of the replicator (default: ${DEFAULT-VALUE})")
-        Path config;
+        @Mixin
+        ConfigFileOption config;
 
         @Option(names = {"-t", "--table"}, paramLabel = "SCHEMA.TABLE", required = true,
                 description = "a table listed in postgres.tables")
@@ -105,12 +103,14 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            PgcdcConfig loaded;
+            PgcdcConfig loaded = config.loadOrReport(Daemon.REPLICATOR, "cdc-replicator snapshot", System.err);
+            if (loaded == null) {
+                return ConfigFileOption.INVALID;
+            }
             TableId id;
             try {
-                loaded = ConfigLoader.load(config, Daemon.REPLICATOR);
                 id = TableId.parse(table);
-            } catch (ConfigException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 System.err.println("cdc-replicator snapshot: " + e.getMessage());
                 return 2;
             }

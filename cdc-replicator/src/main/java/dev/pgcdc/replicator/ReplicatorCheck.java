@@ -1,5 +1,7 @@
 package dev.pgcdc.replicator;
 
+import dev.pgcdc.common.cli.TimeoutOption;
+import dev.pgcdc.common.cli.ConfigFileOption;
 import dev.pgcdc.common.cli.Checks;
 import dev.pgcdc.common.config.ConfigException;
 import dev.pgcdc.common.config.ConfigLoader;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,17 +56,15 @@ final class ReplicatorCheck implements Callable<Integer> {
     /** The fix part of a prerequisite problem: after the last ": " that starts an instruction. */
     private static final Pattern FIX = Pattern.compile(":\\s+((?:run|create|drop|raise|lower|use|grant|remove|set|only)\\b.*)$");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "How long each connection attempt may take (default: ${DEFAULT-VALUE})")
-    int timeoutSeconds;
+    @Mixin
+    TimeoutOption timeout;
 
     @Override
     public Integer call() {
-        return check(config, Duration.ofSeconds(timeoutSeconds), System.out);
+        return check(config.file(), timeout.duration(), System.out);
     }
 
     static int check(Path configFile, Duration timeout, PrintStream out) {
@@ -252,7 +253,12 @@ final class ReplicatorCheck implements Callable<Integer> {
                     + ", " + brokers + " brokers reachable via " + kafka.brokers());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof AuthenticationException) {
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // The admin client's own deadline (the same timeout) can expire before ours: the same failure.
+                checks.fail("kafka connection", "no broker of " + kafka.brokers() + " answered within "
+                        + timeout.toSeconds() + " s", "check kafka.brokers, that Kafka runs, and that the address it"
+                        + " advertises (advertised.listeners) is reachable from here");
+            } else if (cause instanceof AuthenticationException) {
                 checks.fail("kafka connection", "Kafka rejected the credentials (" + cause.getClass().getSimpleName() + ")",
                         "check kafka.properties: security.protocol, sasl.mechanism and sasl.jaas.config");
             } else if (cause instanceof AuthorizationException) {

@@ -1,5 +1,6 @@
 package dev.pgcdc.replicator;
 
+import dev.pgcdc.common.cli.ConfigFileOption;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.Lsn;
@@ -23,6 +24,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +38,8 @@ import picocli.CommandLine.Option;
                 + " snapshot's progress.", "Read-only; safe while the replicator runs."})
 final class ReplicatorStatus implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--json", description = "Print one JSON object instead of text")
     boolean json;
@@ -56,12 +57,9 @@ final class ReplicatorStatus implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PgcdcConfig loaded;
-        try {
-            loaded = ConfigLoader.load(config, Daemon.REPLICATOR);
-        } catch (ConfigException e) {
-            System.err.println("cdc-replicator status: " + e.getMessage());
-            return 2;
+        PgcdcConfig loaded = config.loadOrReport(Daemon.REPLICATOR, "cdc-replicator status", System.err);
+        if (loaded == null) {
+            return ConfigFileOption.INVALID;
         }
         try {
             print(read(loaded), json, System.out);

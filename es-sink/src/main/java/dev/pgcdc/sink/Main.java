@@ -1,5 +1,6 @@
 package dev.pgcdc.sink;
 
+import dev.pgcdc.common.cli.ConfigFileOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.common.config.ConfigException;
 import dev.pgcdc.common.config.ConfigLoader;
@@ -43,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -72,10 +74,8 @@ public final class Main implements Callable<Integer> {
     /** SIGTERM must end the process within 10 s; this leaves time to commit and close. */
     private static final Duration GRACE = Duration.ofSeconds(6);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file; ${VAR} and ${VAR:-default} are read from the environment"
-                    + " (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -87,7 +87,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(config);
+        return run(config.file());
     }
 
     /** {@code es-sink run --config FILE}: the same as without a subcommand. */
@@ -95,13 +95,12 @@ public final class Main implements Callable<Integer> {
             description = "Run the sink (the default): consume, apply to Elasticsearch, commit acknowledged offsets."
                     + " SIGTERM or Ctrl-C stops it within 10 s.")
     static final class Run implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-                description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-        Path config;
+        @Mixin
+        ConfigFileOption config;
 
         @Override
         public Integer call() {
-            return run(config);
+            return run(config.file());
         }
     }
 

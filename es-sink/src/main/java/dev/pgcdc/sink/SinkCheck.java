@@ -1,5 +1,7 @@
 package dev.pgcdc.sink;
 
+import dev.pgcdc.common.cli.TimeoutOption;
+import dev.pgcdc.common.cli.ConfigFileOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.common.cli.Checks;
 import dev.pgcdc.common.config.ConfigException;
@@ -28,6 +30,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,17 +47,15 @@ final class SinkCheck implements Callable<Integer> {
     /** Major versions of Elasticsearch the sink is tested with. */
     static final List<Integer> SUPPORTED_MAJORS = List.of(8, 9);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "How long each connection attempt may take (default: ${DEFAULT-VALUE})")
-    int timeoutSeconds;
+    @Mixin
+    TimeoutOption timeout;
 
     @Override
     public Integer call() {
-        return check(config, Duration.ofSeconds(timeoutSeconds), System.out);
+        return check(config.file(), timeout.duration(), System.out);
     }
 
     static int check(Path configFile, Duration timeout, PrintStream out) {
@@ -84,16 +85,17 @@ final class SinkCheck implements Callable<Integer> {
                 checks.ok("kafka connection", "cluster " + cluster.clusterId().get(millis, TimeUnit.MILLISECONDS) + ", "
                         + brokers + " brokers reachable via " + kafka.brokers());
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    // The admin client's own deadline (the same timeout) can expire before ours: the same failure.
+                    noBrokerAnswered(checks, kafka, timeout);
+                    return;
+                }
                 failKafka(checks, "kafka connection", e.getCause(), kafka);
                 checks.skip("kafka topic", "needs a Kafka connection");
                 checks.skip("kafka consumer group", "needs a Kafka connection");
                 return;
             } catch (TimeoutException e) {
-                checks.fail("kafka connection", "no broker of " + kafka.brokers() + " answered within " + timeout.toSeconds()
-                        + " s", "check kafka.brokers, that Kafka runs, and that the address it advertises"
-                        + " (advertised.listeners) is reachable from here");
-                checks.skip("kafka topic", "needs a Kafka connection");
-                checks.skip("kafka consumer group", "needs a Kafka connection");
+                noBrokerAnswered(checks, kafka, timeout);
                 return;
             }
             if (kafka.topicPattern() != null) {
@@ -134,6 +136,14 @@ final class SinkCheck implements Callable<Integer> {
             checks.fail("kafka connection", "the Kafka client cannot start: " + e.getMessage(),
                     "fix kafka.properties (names and values as in the Kafka client documentation)");
         }
+    }
+
+    private static void noBrokerAnswered(Checks checks, KafkaConfig kafka, Duration timeout) {
+        checks.fail("kafka connection", "no broker of " + kafka.brokers() + " answered within " + timeout.toSeconds()
+                + " s", "check kafka.brokers, that Kafka runs, and that the address it advertises"
+                + " (advertised.listeners) is reachable from here");
+        checks.skip("kafka topic", "needs a Kafka connection");
+        checks.skip("kafka consumer group", "needs a Kafka connection");
     }
 
     private static void failKafka(Checks checks, String name, Throwable cause, KafkaConfig kafka) {

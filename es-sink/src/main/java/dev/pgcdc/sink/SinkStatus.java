@@ -1,5 +1,7 @@
 package dev.pgcdc.sink;
 
+import dev.pgcdc.common.cli.TimeoutOption;
+import dev.pgcdc.common.cli.ConfigFileOption;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.config.ConfigException;
@@ -33,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,16 +48,14 @@ import picocli.CommandLine.Option;
                 "Read-only; safe while the sink runs."})
 final class SinkStatus implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "YAML configuration file (default: ${DEFAULT-VALUE})")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "How long Kafka may take to answer (default: ${DEFAULT-VALUE})")
-    int timeoutSeconds;
+    @Mixin
+    TimeoutOption timeout;
 
     /** One partition's position. {@code committed} is -1 when the group has committed nothing there. */
     record PartitionLag(String topic, int partition, long committed, long end) {
@@ -72,15 +73,12 @@ final class SinkStatus implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PgcdcConfig loaded;
-        try {
-            loaded = ConfigLoader.load(config, Daemon.SINK);
-        } catch (ConfigException e) {
-            System.err.println("es-sink status: " + e.getMessage());
-            return 2;
+        PgcdcConfig loaded = config.loadOrReport(Daemon.SINK, "es-sink status", System.err);
+        if (loaded == null) {
+            return ConfigFileOption.INVALID;
         }
         try {
-            Report report = read(loaded.kafka(), Duration.ofSeconds(timeoutSeconds));
+            Report report = read(loaded.kafka(), timeout.duration());
             print(report, json, System.out);
             return 0;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pgcdc.common.cli.ConfigFileOption;
 import dev.pgcdc.common.config.ConfigException;
 import dev.pgcdc.common.config.ConfigLoader;
 import dev.pgcdc.common.config.Daemon;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
 import org.sqlite.SQLiteConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -47,9 +49,8 @@ public final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
-            description = "Config file whose logging.sqlite_path names the log (default: ${DEFAULT-VALUE}).")
-    private Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--db", paramLabel = "PATH", description = "The SQLite log database; overrides --config.")
     private Path database;
@@ -97,7 +98,7 @@ public final class LogsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path path;
         try {
-            path = database != null ? database : ConfigLoader.load(config, Daemon.ANY).logging().sqlitePath();
+            path = database != null ? database : ConfigLoader.load(config.file(), Daemon.ANY).logging().sqlitePath();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("(pass --db PATH to read a log database without a config file)");
@@ -106,7 +107,7 @@ public final class LogsCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(path)) {
             err.println("no log database at " + path.toAbsolutePath() + (database != null ? "" : " (logging.sqlite_path in "
-                    + config + ")") + "; a daemon creates it when it starts, or pass the right file with --db PATH");
+                    + config.file() + ")") + "; a daemon creates it when it starts, or pass the right file with --db PATH");
             err.flush();
             return 1;
         }
