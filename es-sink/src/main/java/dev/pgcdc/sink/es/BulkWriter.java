@@ -81,26 +81,22 @@ public final class BulkWriter {
     static byte[] body(List<Write> writes) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(
                 (int) Math.min(Integer.MAX_VALUE - 8, writes.stream().mapToLong(w -> w.approximateBytes() + 120).sum()));
-        for (Write write : writes) {
-            byte[] source;
-            try (JsonGenerator action = ACTIONS.createGenerator(body)) {
-                action.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        // One generator for every action line; documents are copied between them as they are.
+        try (JsonGenerator action = ACTIONS.createGenerator(body)) {
+            action.setRootValueSeparator(null);
+            for (Write write : writes) {
+                byte[] source;
                 action.writeStartObject();
                 if (write instanceof Write.VersionedIndex w) {
-                    action.writeObjectFieldStart("index");
-                    target(action, w.index(), w.id());
-                    action.writeNumberField("version", w.version().commitLsn());
-                    action.writeStringField("version_type", "external_gte");
+                    target(action, "index", w.index(), w.id());
+                    versioned(action, w.version().commitLsn());
                     source = w.source();
                 } else if (write instanceof Write.VersionedDelete w) {
-                    action.writeObjectFieldStart("delete");
-                    target(action, w.index(), w.id());
-                    action.writeNumberField("version", w.version().commitLsn());
-                    action.writeStringField("version_type", "external_gte");
+                    target(action, "delete", w.index(), w.id());
+                    versioned(action, w.version().commitLsn());
                     source = null;
                 } else if (write instanceof Write.PlainIndex w) {
-                    action.writeObjectFieldStart("index");
-                    target(action, w.index(), w.id());
+                    target(action, "index", w.index(), w.id());
                     source = w.source();
                 } else {
                     throw new IllegalArgumentException("not a bulk operation: " + write.getClass().getSimpleName()
@@ -108,19 +104,26 @@ public final class BulkWriter {
                 }
                 action.writeEndObject();
                 action.writeEndObject();
-            }
-            body.write('\n');
-            if (source != null) {
-                body.write(source);
+                action.flush();
                 body.write('\n');
+                if (source != null) {
+                    body.write(source);
+                    body.write('\n');
+                }
             }
         }
         return body.toByteArray();
     }
 
-    private static void target(JsonGenerator action, String index, String id) throws IOException {
+    private static void target(JsonGenerator action, String operation, String index, String id) throws IOException {
+        action.writeObjectFieldStart(operation);
         action.writeStringField("_index", index);
         action.writeStringField("_id", id);
+    }
+
+    private static void versioned(JsonGenerator action, long version) throws IOException {
+        action.writeNumberField("version", version);
+        action.writeStringField("version_type", "external_gte");
     }
 
     static Outcome outcome(BulkResponseItem item) {
