@@ -10,8 +10,10 @@ import dev.pgcdc.sink.index.EventMapper;
 import dev.pgcdc.sink.kafka.OffsetTracker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,14 +39,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink's two threads. The loop thread polls Kafka, decodes and plans records into the next
- * batch until {@code bulk_max_actions}, {@code bulk_max_bytes} or {@code flush_interval}, and
- * commits per partition the position the {@link OffsetTracker} allows. The applier thread has the
- * {@link Applier} apply one batch at a time, in order; while it does, the loop thread already
- * builds the next batch, so Elasticsearch is not idle while records are decoded and planned. When
- * the next batch is full before the current one is acknowledged, every partition is paused and the
+ * batch, hands batches to the applier thread, and commits per partition the position the
+ * {@link OffsetTracker} allows. The applier thread has the {@link Applier} apply one batch at a
+ * time, in order. Up to two batches are handed over at once (the one being applied and one
+ * queued), so the applier starts the next bulk request as soon as the last one is acknowledged,
+ * without waiting for the loop thread to notice.
+ *
+ * <p>Batching adapts to the load: a batch is handed over when it reaches {@code bulk_max_actions}
+ * or {@code bulk_max_bytes}; a partial batch when the applier is idle (waiting would only add
+ * latency), or when {@code flush_interval} passed since its first record while the applier was
+ * busy. So records gather into large bulk requests only while Elasticsearch is working on an
+ * earlier one. When a full batch waits behind two handed ones, every partition is paused and the
  * loop keeps polling (the group does not rebalance); a backoff of the applier (Elasticsearch
  * unavailable) is waited out the same way. Records of revoked partitions are dropped from the
- * batch being built; their acknowledged positions are committed in the rebalance listener.
+ * batch being built, and skipped by the applier in a queued one; their acknowledged positions are
+ * committed in the rebalance listener. Offsets are committed asynchronously after each applied
+ * batch, and synchronously at a rebalance and when the loop ends.
  *
  * <p>{@link #run()} runs on one thread (the loop thread); {@link #stop()} may be called from any
  * thread (a signal handler) and makes {@code run} return: a bulk request in flight finishes or
@@ -55,6 +65,8 @@ public final class SinkLoop {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
     private static final Duration STATS_EVERY = Duration.ofSeconds(30);
     private static final long LAG_EVERY_MS = 1000;
+    /** Batches handed to the applier at a time: the one it applies and one queued, so it never waits for the loop. */
+    private static final int HANDED_MAX = 2;
 
     private final Consumer<byte[], byte[]> consumer;
     private final EventMapper mapper;
@@ -78,6 +90,8 @@ public final class SinkLoop {
     /** Set when {@link #run} leaves (stop or failure): a waiting applier gives its batch up. */
     private volatile boolean leaving;
     private volatile boolean waiting;
+    /** An asynchronous offset commit awaits its callback; loop thread only. */
+    private boolean commitInFlight;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, EventMapper mapper, OffsetTracker offsets, List<String> topics,
                     Pattern topicPattern, int maxActions, long maxBytes, Duration flushInterval, Clock clock,
@@ -106,7 +120,8 @@ public final class SinkLoop {
             thread.setDaemon(true);
             return thread;
         });
-        Future<?> applying = null;
+        // Batches handed to the applier thread, oldest first: the one it applies and the one queued behind it.
+        Deque<CompletableFuture<Void>> handed = new ArrayDeque<>(HANDED_MAX);
         Throwable failure = null;
         try {
             subscribe();
@@ -115,30 +130,32 @@ public final class SinkLoop {
             long nextStats = clock.millis() + STATS_EVERY.toMillis();
             long appliedAtStats = 0;
             while (!stopping) {
-                if (applying != null && applying.isDone()) {
-                    awaitApplied(applying);
-                    applying = null;
-                    commit(offsets.committable());
-                    resumeAll();
+                boolean applied = false;
+                while (!handed.isEmpty() && handed.peekFirst().isDone()) {
+                    awaitApplied(handed.pollFirst());
+                    applied = true;
+                }
+                if (applied) {
                     markReady();
+                }
+                commitAcknowledged();
+                if (handed.size() < HANDED_MAX) {
+                    resumeAll();
                 }
                 long now = clock.millis();
                 boolean full = batch.size() >= maxActions || batchBytes >= maxBytes;
-                if (applying == null && !batch.isEmpty() && (full || now >= deadline)) {
-                    // At most bulk_max_actions records per batch (a poll may bring more): a tail of a few
-                    // records would cost a bulk request of its own. The rest starts the next batch.
-                    List<Pending> handed = batch;
-                    batch = new ArrayList<>();
-                    if (handed.size() > maxActions) {
-                        batch.addAll(handed.subList(maxActions, handed.size()));
-                        handed = new ArrayList<>(handed.subList(0, maxActions));
-                    }
-                    batchBytes = batch.stream().mapToLong(Pending::approximateBytes).sum();
+                // Full batches go at once; a partial one when the applier is idle (waiting would only add
+                // latency), or once flush_interval has passed while it was busy.
+                if (handed.size() < HANDED_MAX && !batch.isEmpty() && (full || handed.isEmpty() || now >= deadline)) {
+                    List<Pending> next = takeBatch();
                     deadline = batch.isEmpty() ? Long.MAX_VALUE : now + flushInterval.toMillis();
-                    List<Pending> applied = handed;
                     // Woken once the future is done (not before: the loop would find it running and poll on).
-                    applying = CompletableFuture.runAsync(() -> applier.apply(applied), applierThread)
-                            .whenComplete((ignored, failed) -> consumer.wakeup());
+                    handed.addLast(CompletableFuture.runAsync(() -> {
+                        if (leaving) {
+                            throw new AbandonedException(); // queued when the sink stopped: not started
+                        }
+                        applier.apply(next);
+                    }, applierThread).whenComplete((ignored, failed) -> consumer.wakeup()));
                     continue;
                 }
                 if (full) {
@@ -146,7 +163,7 @@ public final class SinkLoop {
                     consumer.pause(consumer.assignment());
                 }
                 // While the applier works, its wake-up ends the poll; the 100 ms cap is only a safety net.
-                long timeout = applying != null ? 100 : batch.isEmpty() ? 1000 : Math.max(0, deadline - now);
+                long timeout = !handed.isEmpty() ? 100 : batch.isEmpty() ? 1000 : Math.max(0, deadline - now);
                 ConsumerRecords<byte[], byte[]> received;
                 try {
                     received = consumer.poll(Duration.ofMillis(timeout));
@@ -164,12 +181,12 @@ public final class SinkLoop {
                 }
                 now = clock.millis();
                 if (now >= nextStats) {
-                    long applied = applier.applied();
+                    long total = applier.applied();
                     log.info("applied {} events in the last {} s ({}/s), {} superseded, {} retried rounds in total",
-                            applied - appliedAtStats, STATS_EVERY.toSeconds(),
-                            (applied - appliedAtStats) / Math.max(1, STATS_EVERY.toSeconds()), applier.superseded(),
+                            total - appliedAtStats, STATS_EVERY.toSeconds(),
+                            (total - appliedAtStats) / Math.max(1, STATS_EVERY.toSeconds()), applier.superseded(),
                             applier.retries());
-                    appliedAtStats = applied;
+                    appliedAtStats = total;
                     nextStats = now + STATS_EVERY.toMillis();
                 }
             }
@@ -179,8 +196,9 @@ public final class SinkLoop {
         } finally {
             leaving = true;
             try {
-                if (applying != null) {
-                    awaitApplied(applying);
+                // The batch being applied finishes (or gives up in a backoff); a queued one is not started.
+                for (CompletableFuture<Void> future : handed) {
+                    awaitApplied(future);
                 }
             } catch (RuntimeException e) {
                 if (failure == null) {
@@ -189,7 +207,7 @@ public final class SinkLoop {
                 failure.addSuppressed(e);
             } finally {
                 try {
-                    commit(offsets.committable());
+                    commitSync(offsets.committable());
                 } finally {
                     applierThread.shutdownNow();
                     finished.countDown();
@@ -199,8 +217,24 @@ public final class SinkLoop {
     }
 
     /**
-     * Waits for the applier's batch; rethrows what failed it. An abandoned batch (the sink stops
-     * while the applier waits out a backoff) is not a failure: its unacknowledged part is redelivered.
+     * The batch to hand over: at most bulk_max_actions records (a poll may bring more; a tail of a few
+     * records would cost a bulk request of its own). The rest starts the next batch.
+     */
+    private List<Pending> takeBatch() {
+        List<Pending> taken = batch;
+        batch = new ArrayList<>();
+        if (taken.size() > maxActions) {
+            batch.addAll(taken.subList(maxActions, taken.size()));
+            taken = new ArrayList<>(taken.subList(0, maxActions));
+        }
+        batchBytes = batch.stream().mapToLong(Pending::approximateBytes).sum();
+        return taken;
+    }
+
+    /**
+     * Waits for a batch handed to the applier; rethrows what failed it. An abandoned batch (the sink
+     * stopped while the applier waited out a backoff, or before the batch started) is not a failure:
+     * its unacknowledged part is redelivered.
      */
     private void awaitApplied(Future<?> applying) {
         try {
@@ -315,7 +349,7 @@ public final class SinkLoop {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Not applied yet: the partitions' new owner reads them again from the committed position.
                 dropFromBatch(partitions);
-                commit(offsets.committable(partitions));
+                commitSync(offsets.committable(partitions));
                 offsets.forget(partitions);
                 partitions.forEach(p -> metrics.forgetPartition(p.topic(), p.partition()));
                 log.info("partitions revoked: {}", partitions);
@@ -384,11 +418,38 @@ public final class SinkLoop {
         }
     }
 
-    private void commit(Map<TopicPartition, OffsetAndMetadata> positions) {
+    /**
+     * Commits what the applier acknowledged since the last commit, without waiting: the callback
+     * comes in a later poll. One commit is in flight at a time; a failed one is repeated by the next
+     * (the positions stay committable), and a redelivery meanwhile is harmless.
+     */
+    private void commitAcknowledged() {
+        if (commitInFlight) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> positions = offsets.committable();
         if (positions.isEmpty()) {
             return;
         }
-        for (int attempt = 0; attempt < 2; attempt++) {
+        commitInFlight = true;
+        consumer.commitAsync(positions, (committed, exception) -> {
+            commitInFlight = false;
+            if (exception == null) {
+                offsets.committed(committed);
+                metrics.committed();
+                log.debug("committed {}", committed);
+            } else {
+                log.warn("committing offsets failed ({}); committing them again with the next batch", exception.toString());
+            }
+        });
+    }
+
+    /** Commits and waits (at a rebalance and when leaving), so the next owner starts where this sink ended. */
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> positions) {
+        if (positions.isEmpty()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 10; attempt++) {
             try {
                 consumer.commitSync(positions, Duration.ofSeconds(10));
                 offsets.committed(positions);
@@ -396,12 +457,13 @@ public final class SinkLoop {
                 log.debug("committed {}", positions);
                 return;
             } catch (WakeupException e) {
-                // a stop() woke us; commit again, the next call does not throw
+                // the applier finished a batch, or stop() woke us; the next call commits
             } catch (KafkaException e) {
-                // Not fatal: the positions are committed with the next batch, and a redelivery is harmless.
-                log.warn("committing offsets failed ({}); they are committed with the next batch", e.toString());
+                // Not fatal: a redelivery of what was applied is harmless.
+                log.warn("committing offsets failed ({}); their events may be delivered again", e.toString());
                 return;
             }
         }
+        log.warn("committing offsets was interrupted by wake-ups 10 times; their events may be delivered again");
     }
 }
