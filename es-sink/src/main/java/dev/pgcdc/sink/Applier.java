@@ -30,6 +30,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
@@ -61,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <p>Called from one thread at a time: the sink's applier thread (and the loop thread before it
  * starts, for {@link #start}); {@link #partitionsAssigned} from any thread.
  */
-public final class Applier {
+public final class Applier implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
@@ -80,6 +84,8 @@ public final class Applier {
     private final Backoff backoff;
     private final int maxActions;
     private final long maxBytes;
+    /** Sends a round's further bulk requests while the first is in flight; null when one at a time. */
+    private final ExecutorService bulkRequests;
     private final Waiter waiter;
     private final SinkMetrics metrics;
     private final Clock clock;
@@ -99,7 +105,7 @@ public final class Applier {
      *     partition has delivered its marker); called on the loop thread
      */
     public Applier(BulkWriter writer, IndexAdmin admin, IndexNames names, String metadataField, DeadLetters deadLetters,
-                   OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, Waiter waiter,
+                   OffsetTracker offsets, Backoff backoff, int maxActions, long maxBytes, int maxInFlight, Waiter waiter,
                    SinkMetrics metrics, Clock clock, ToIntFunction<String> partitionCount) {
         this.writer = writer;
         this.admin = admin;
@@ -110,6 +116,11 @@ public final class Applier {
         this.backoff = backoff;
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
+        this.bulkRequests = maxInFlight <= 1 ? null : Executors.newFixedThreadPool(maxInFlight, task -> {
+            Thread thread = new Thread(task, "es-sink-bulk");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.waiter = waiter;
         this.metrics = metrics;
         this.clock = clock;
@@ -139,6 +150,14 @@ public final class Applier {
                 () -> admin.hasDocuments(names.tombstones(), "kind", EventMapper.ROW_TOMBSTONE_KIND));
     }
 
+    /** Stops the bulk-request threads (a request in flight is abandoned with its connection). Any thread. */
+    @Override
+    public void close() {
+        if (bulkRequests != null) {
+            bulkRequests.shutdownNow();
+        }
+    }
+
     /** Events applied (written or superseded) since start; thread-safe read. */
     public long applied() {
         return applied.get();
@@ -156,6 +175,9 @@ public final class Applier {
         List<Pending> segment = new ArrayList<>();
         Set<String> touched = new java.util.HashSet<>();
         for (Pending pending : batch) {
+            if (!offsets.owns(pending.partition())) {
+                continue; // revoked while the batch was queued: the partition's new owner reads it again
+            }
             Plan plan = pending.plan();
             if (plan != null && plan.truncate()) {
                 applySegment(segment);
@@ -276,7 +298,15 @@ public final class Applier {
 
     private void ensureMappings(List<Pending> live) {
         Map<String, Map<String, Column>> columnsByIndex = new LinkedHashMap<>();
+        String lastIndex = null;
+        List<Column> lastColumns = null;
         for (Pending pending : live) {
+            // Events of one table usually share their columns list (the decoder reuses an equal one).
+            if (pending.plan().columns() == lastColumns && pending.plan().mirrorIndex().equals(lastIndex)) {
+                continue;
+            }
+            lastIndex = pending.plan().mirrorIndex();
+            lastColumns = pending.plan().columns();
             Map<String, Column> columns = columnsByIndex.computeIfAbsent(pending.plan().mirrorIndex(), k -> new LinkedHashMap<>());
             for (Column column : pending.plan().columns()) {
                 columns.putIfAbsent(column.name(), column);
@@ -417,39 +447,24 @@ public final class Applier {
             queue = new ArrayList<>();
             boolean backOff = false;
             String lastProblem = null;
-            int from = 0;
-            while (from < round.size()) {
-                int to = from;
-                long bytes = 0;
-                while (to < round.size() && to - from < maxActions
-                        && (to == from || bytes + round.get(to).write().approximateBytes() <= maxBytes)) {
-                    bytes += round.get(to).write().approximateBytes();
-                    to++;
-                }
-                List<WriteTask> chunk = new ArrayList<>(to - from);
-                for (WriteTask task : round.subList(from, to)) {
-                    WriteTask live = withoutDeadOwners(task, dead);
-                    if (live != null) {
-                        chunk.add(live);
-                    }
-                }
-                from = to;
-                if (chunk.isEmpty()) {
-                    continue;
-                }
-                List<Outcome> outcomes;
-                long chunkBytes = chunk.stream().mapToLong(t -> t.write().approximateBytes()).sum();
-                long started = clock.millis();
-                try {
-                    outcomes = writer.write(chunk.stream().map(WriteTask::write).toList());
-                    metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, true);
-                } catch (EsUnavailableException e) {
-                    metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, false);
+            // The round's chunks go out together, up to max_in_flight_requests at once: they share no
+            // document (one write per document per segment), so their order does not matter.
+            List<List<WriteTask>> chunks = chunks(round, dead);
+            List<CompletableFuture<Sent>> sent = new ArrayList<>(chunks.size());
+            for (List<WriteTask> chunk : chunks) {
+                sent.add(bulkRequests == null ? CompletableFuture.completedFuture(send(chunk))
+                        : CompletableFuture.supplyAsync(() -> send(chunk), bulkRequests));
+            }
+            for (int c = 0; c < chunks.size(); c++) {
+                List<WriteTask> chunk = chunks.get(c);
+                Sent result = joined(sent.get(c));
+                if (result.outcomes() == null) {
                     queue.addAll(chunk);
                     backOff = true;
-                    lastProblem = e.getMessage();
+                    lastProblem = result.problem();
                     continue;
                 }
+                List<Outcome> outcomes = result.outcomes();
                 for (int i = 0; i < chunk.size(); i++) {
                     WriteTask task = chunk.get(i);
                     Outcome outcome = outcomes.get(i);
@@ -498,6 +513,72 @@ public final class Applier {
             }
         }
         return done;
+    }
+
+    /**
+     * The round's writes in chunks of at most {@code bulk_max_actions} items and {@code bulk_max_bytes}
+     * (a single larger write goes alone), leaving out writes of records dead-lettered meanwhile.
+     */
+    private List<List<WriteTask>> chunks(List<WriteTask> round, Set<Pending> dead) {
+        List<List<WriteTask>> chunks = new ArrayList<>();
+        List<WriteTask> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (WriteTask task : round) {
+            WriteTask live = withoutDeadOwners(task, dead);
+            if (live == null) {
+                continue;
+            }
+            long size = live.write().approximateBytes();
+            if (!chunk.isEmpty() && (chunk.size() >= maxActions || bytes + size > maxBytes)) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(live);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    /** One bulk request; on the applier thread or a bulk-request thread. Never throws for an outage. */
+    private Sent send(List<WriteTask> chunk) {
+        long chunkBytes = 0;
+        List<Write> writes = new ArrayList<>(chunk.size());
+        for (WriteTask task : chunk) {
+            writes.add(task.write());
+            chunkBytes += task.write().approximateBytes();
+        }
+        long started = clock.millis();
+        try {
+            List<Outcome> outcomes = writer.write(writes);
+            metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, true);
+            return new Sent(outcomes, null);
+        } catch (EsUnavailableException e) {
+            metrics.bulk(Duration.ofMillis(clock.millis() - started), chunk.size(), chunkBytes, false);
+            return new Sent(null, e.getMessage());
+        }
+    }
+
+    /** The request's result; a failure other than an outage (auth, a bug) is rethrown as it was thrown. */
+    private static Sent joined(CompletableFuture<Sent> request) {
+        try {
+            return request.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** A bulk request's item outcomes, or (outcomes null) why the whole request failed and may succeed later. */
+    private record Sent(List<Outcome> outcomes, String problem) {
     }
 
     /** The write itself, or when its record was dead-lettered the best write it replaced of a live record; null when none. */

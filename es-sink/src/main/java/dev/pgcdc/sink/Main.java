@@ -224,16 +224,21 @@ public final class Main implements Callable<Integer> {
                     health.starting("joining consumer group " + kafka.groupId());
                     SinkLoop sinkLoop = new SinkLoop(consumer, new EventMapper(names, sinkConfig.metadataField(),
                             sinkConfig.changeLog()), offsets, List.of(kafka.topic()), KafkaSettings.topicRegex(kafka),
-                            sinkConfig.bulkMaxActions(), sinkConfig.bulkMaxBytes(), sinkConfig.flushInterval(),
+                            // A batch holds one round of bulk requests, sent together by the applier.
+                            sinkConfig.bulkMaxActions() * sinkConfig.maxInFlightRequests(),
+                            sinkConfig.bulkMaxBytes() * sinkConfig.maxInFlightRequests(), sinkConfig.flushInterval(),
                             clock, sinkMetrics, health);
-                    sinkLoop.applier(new Applier(new BulkWriter(connection, sinkConfig.metadataField()), admin, names,
-                            sinkConfig.metadataField(), deadLetters, offsets, backoff, sinkConfig.bulkMaxActions(),
-                            sinkConfig.bulkMaxBytes(), sinkLoop::await, sinkMetrics, clock, sinkLoop::partitionCount));
-                    loop = sinkLoop;
-                    if (stopRequested) {
-                        return;
+                    try (Applier applier = new Applier(new BulkWriter(connection, sinkConfig.metadataField()), admin,
+                            names, sinkConfig.metadataField(), deadLetters, offsets, backoff, sinkConfig.bulkMaxActions(),
+                            sinkConfig.bulkMaxBytes(), sinkConfig.maxInFlightRequests(), sinkLoop::await, sinkMetrics, clock,
+                            sinkLoop::partitionCount)) {
+                        sinkLoop.applier(applier);
+                        loop = sinkLoop;
+                        if (stopRequested) {
+                            return;
+                        }
+                        sinkLoop.run();
                     }
-                    sinkLoop.run();
                     log.info("es-sink stopped; {} events dead-lettered since start", deadLetters.count());
                 }
             }

@@ -113,7 +113,9 @@ class ConfigProblemsTest {
                 bad("boolean that is not", with("level: info", "sqlite_enabled: maybe"),
                         "logging.sqlite_enabled (line 23): expected true or false, got 'maybe'"),
                 bad("size too large to count", VALID + "sink:\n  bulk_max_bytes: 99999999999gb\n",
-                        "sink.bulk_max_bytes (line 25): '99999999999gb' is too large a size"));
+                        "sink.bulk_max_bytes (line 25): '99999999999gb' is too large a size"),
+                bad("no bulk request in flight", VALID + "sink:\n  max_in_flight_requests: 0\n",
+                        "sink.max_in_flight_requests (line 25): must be between 1 and 16, got 0"));
     }
 
     @ParameterizedTest(name = "{0}")
