@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class BenchMain {
         Path out = null;
         Path work = Path.of("bench/target/work");
         Integer runs = null;
+        List<Integer> w2Rates = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.QUICK;
@@ -44,16 +46,21 @@ public final class BenchMain {
                 case "--only" -> {
                     only.retainAll(List.of(args[++i].toLowerCase(Locale.ROOT).split(",")));
                 }
+                case "--w2-rates" -> w2Rates = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: BenchMain [--quick] [--runs N] [--only w1,w2,w3,w4,w5] [--out DIR] [--work DIR]");
+                    System.err.println("usage: BenchMain [--quick] [--runs N] [--only w1,w2,w3,w4,w5] [--w2-rates R,...] [--out DIR]"
+                            + " [--work DIR]");
                     System.exit(2);
                 }
             }
         }
         if (runs != null) {
             scale = scale.withRuns(runs);
+        }
+        if (w2Rates != null) {
+            scale = scale.withW2Rates(w2Rates);
         }
         if (out == null) {
             out = Path.of("bench/results", scale.name());

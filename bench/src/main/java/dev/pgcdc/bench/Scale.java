@@ -28,6 +28,11 @@ public record Scale(String name, int runs, int w1Rows, int w1Tx, List<Integer> w
     public static final Scale QUICK = new Scale("quick", 1, 10_000, 1000, List.of(1000), 8, 2, 50_000, List.of(1, 2),
             1, 8, 50_000);
 
+    public Scale withW2Rates(List<Integer> rates) {
+        return new Scale(name, runs, w1Rows, w1Tx, List.copyOf(rates), w2Seconds, w2WarmupSeconds, w3Rows, w3Workers, w4Scale,
+                w4Seconds, w5Rows);
+    }
+
     public Scale withRuns(int runs) {
         return new Scale(name, runs, w1Rows, w1Tx, w2Rates, w2Seconds, w2WarmupSeconds, w3Rows, w3Workers, w4Scale,
                 w4Seconds, w5Rows);
