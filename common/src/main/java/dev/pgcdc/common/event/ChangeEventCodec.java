@@ -93,6 +93,15 @@ public final class ChangeEventCodec {
         return WRITER.get().key(event);
     }
 
+    /**
+     * Writes a JSON tree to a generator made by {@link #MAPPER} (plain BigDecimals, UTF-8 surrogates):
+     * the bytes {@code MAPPER.writeTree} writes, without its per-call serializer provider. For writers
+     * that stream documents over a reused buffer.
+     */
+    public static void writeTree(JsonGenerator generator, JsonNode tree) throws IOException {
+        ChangeEventWriter.writeValue(generator, tree);
+    }
+
     /** Parses any JSON value with the project's number rules. */
     public static JsonNode readTree(byte[] json) throws IOException {
         return MAPPER.readTree(json);

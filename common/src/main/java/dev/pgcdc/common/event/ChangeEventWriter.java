@@ -244,7 +244,7 @@ final class ChangeEventWriter {
      * Writes a tree as {@code JsonNode.serialize} does under the mapper's settings, without a
      * serializer provider; node kinds the change events do not hold go through the mapper.
      */
-    private static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
+    static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 g.writeStartObject();
