@@ -26,7 +26,8 @@ import java.io.IOException;
  * {@code {"schema":"public","table":"users","key":null}}; so do the other table-wide events.
  *
  * <p>Thread-safe: the Jackson reader it holds is immutable, and each thread encodes with its own
- * {@link ChangeEventWriter} (a streaming generator over a reusable buffer).
+ * {@link ChangeEventWriter} (a streaming generator over a reusable buffer) and decodes the encoding
+ * that writer produces with its own {@link ChangeEventReader}.
  */
 public final class ChangeEventCodec {
 
@@ -45,9 +46,13 @@ public final class ChangeEventCodec {
     // The replicator's hot path: one streaming writer per thread (snapshot workers encode in parallel).
     private static final ThreadLocal<ChangeEventWriter> WRITER = ThreadLocal.withInitial(ChangeEventWriter::new);
 
+    // The sink's hot path: one streaming reader per thread for the canonical encoding; EVENT_READER decides the rest.
+    private static final ThreadLocal<ChangeEventReader> READER = ThreadLocal.withInitial(ChangeEventReader::new);
+
     // Trailing data, duplicate members and nulls for numbers mean the record is not what a
     // producer of this codec wrote; reading them leniently would silently lose data.
-    private static final ObjectReader EVENT_READER = MAPPER.readerFor(ChangeEvent.class)
+    // The authority on what decodes, and how; package-private for the tests comparing ChangeEventReader with it.
+    static final ObjectReader EVENT_READER = MAPPER.readerFor(ChangeEvent.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
@@ -60,7 +65,10 @@ public final class ChangeEventCodec {
     }
 
     /**
-     * Parses a Kafka record value.
+     * Parses a Kafka record value. Events of one table decoded on one thread whose columns equal the
+     * previous ones usually share that {@link ChangeEvent#columns()} list instance, so a consumer may skip
+     * per-table-shape work when it sees the same instance again (a hint, not a promise: compare with
+     * {@code equals} when it matters).
      *
      * @throws MalformedEventException when the bytes are not JSON or not a change event; the
      *     message says what is wrong (it is the reason written to the dead-letter topic)
@@ -68,6 +76,10 @@ public final class ChangeEventCodec {
     public static ChangeEvent decode(byte[] value) {
         if (value == null) {
             throw new MalformedEventException("record has no value (a tombstone is not a change event)");
+        }
+        ChangeEvent event = READER.get().read(value);
+        if (event != null) {
+            return event;
         }
         try {
             return EVENT_READER.readValue(value);
@@ -79,6 +91,15 @@ public final class ChangeEventCodec {
     /** The record key for an event; see the class comment for the format. */
     public static byte[] encodeKey(ChangeEvent event) {
         return WRITER.get().key(event);
+    }
+
+    /**
+     * Writes a JSON tree to a generator made by {@link #MAPPER} (plain BigDecimals, UTF-8 surrogates):
+     * the bytes {@code MAPPER.writeTree} writes, without its per-call serializer provider. For writers
+     * that stream documents over a reused buffer.
+     */
+    public static void writeTree(JsonGenerator generator, JsonNode tree) throws IOException {
+        ChangeEventWriter.writeValue(generator, tree);
     }
 
     /** Parses any JSON value with the project's number rules. */

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * record access and fresh buffers. The {@code columns} array, the same for every row of a table, is
  * written once per table shape and then copied as bytes. A component added to {@link ChangeEvent} or
  * {@link Source} must be added here too (Column goes through the mapper): ChangeEventWriterTest
- * compares the bytes with the mapper's.
+ * compares the bytes with the mapper's. And to {@link ChangeEventReader}, or every decode falls back
+ * to data binding: ChangeEventReaderTest checks that the reader reads what this writer writes.
  *
  * <p>Not thread-safe: {@link ChangeEventCodec} keeps one per thread.
  */
@@ -243,7 +244,7 @@ final class ChangeEventWriter {
      * Writes a tree as {@code JsonNode.serialize} does under the mapper's settings, without a
      * serializer provider; node kinds the change events do not hold go through the mapper.
      */
-    private static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
+    static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 g.writeStartObject();

@@ -12,6 +12,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.LongNode;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -267,6 +270,26 @@ class ChangeEventCodecTest {
                 userKey(1), userColumns(), List.of());
 
         assertThat(ChangeEventCodec.encodeKey(users)).isNotEqualTo(ChangeEventCodec.encodeKey(admins));
+    }
+
+    @Test
+    void writesTreesToAGeneratorAsTheMapperWritesThem() throws IOException {
+        ByteArrayBuilder buffer = new ByteArrayBuilder();
+        try (JsonGenerator generator = ChangeEventCodec.MAPPER.createGenerator(buffer)) {
+            generator.setRootValueSeparator(null);
+            for (ChangeEvent event : TestEvents.everyKindOfEvent()) {
+                for (JsonNode tree : Arrays.asList(event.before(), event.after(), event.key())) {
+                    if (tree != null) {
+                        ChangeEventCodec.writeTree(generator, tree);
+                        generator.flush();
+
+                        assertThat(new String(buffer.toByteArray(), UTF_8))
+                                .isEqualTo(ChangeEventCodec.MAPPER.writeValueAsString(tree));
+                        buffer.reset();
+                    }
+                }
+            }
+        }
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a change event into the Elasticsearch writes that apply it. Pure: no I/O, thread-safe.
+ * Turns a change event into the Elasticsearch writes that apply it. Pure: no I/O, thread-safe (each thread
+ * writes documents with its own {@link DocumentWriter}).
  *
  * <h2>Versions and ordering</h2>
  * Every write is guarded by the row version ({@code source.commit_lsn}, {@code source.sequence}):
@@ -54,6 +55,9 @@ public final class EventMapper {
     /** The {@code kind} of a deleted row's tombstone document. */
     public static final String ROW_TOMBSTONE_KIND = "delete";
 
+    // The sink's hot path: full-row documents are streamed, one writer per thread (the mapper is shared).
+    private static final ThreadLocal<DocumentWriter> DOCUMENTS = ThreadLocal.withInitial(DocumentWriter::new);
+
     private final IndexNames names;
     private final String metadataField;
     private final boolean changeLog;
@@ -79,12 +83,14 @@ public final class EventMapper {
         switch (event.op()) {
             case CREATE, READ, UPDATE -> {
                 docId = DocumentIds.of(event.key());
-                ObjectNode doc = event.after().deepCopy();
-                JsonColumns.wrapInPlace(doc, event.columns());
-                doc.set(metadataField, metadata(event));
                 if (event.unchangedToast().isEmpty()) {
-                    writes.add(new Write.VersionedIndex(mirror, docId, version, bytes(doc)));
+                    writes.add(new Write.VersionedIndex(mirror, docId, version,
+                            DOCUMENTS.get().document(event, metadataField)));
                 } else {
+                    // The applier overlays this tree on the stored document; DocumentWriter writes the same members.
+                    ObjectNode doc = event.after().deepCopy();
+                    JsonColumns.wrapInPlace(doc, event.columns());
+                    doc.set(metadataField, metadata(event));
                     writes.add(new Write.PartialUpdate(mirror, docId, version, doc));
                 }
             }
@@ -119,6 +125,7 @@ public final class EventMapper {
         return String.format("%016x-%d", version.commitLsn(), version.sequence());
     }
 
+    /** The metadata object; {@link DocumentWriter} writes the same members for full-row writes. */
     private ObjectNode metadata(ChangeEvent event) {
         Source source = event.source();
         ObjectNode meta = ChangeEventCodec.MAPPER.createObjectNode();

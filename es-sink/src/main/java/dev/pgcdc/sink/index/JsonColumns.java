@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Column;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Makes the values of {@code json}/{@code jsonb} columns (and their arrays) acceptable to the field types
@@ -42,14 +44,36 @@ public final class JsonColumns {
         }
     }
 
+    /**
+     * For each name of a JSON column, how many times {@link #wrapInPlace} wraps its value: once per JSON
+     * column of that name (PostgreSQL names each column once; a list naming one twice wraps it twice).
+     */
+    static Map<String, Integer> wrapCounts(List<Column> columns) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Column column : columns) {
+            if (isJson(column.type())) {
+                counts.merge(column.name(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
     /** {@code value} itself when a {@code flattened} or {@code object} field takes it as it is, else its wrapping. */
     public static JsonNode wrap(JsonNode value) {
-        if (structured(value) && !looksWrapped(value)) {
+        if (!needsWrapping(value)) {
             return value;
         }
         ObjectNode wrapping = ChangeEventCodec.MAPPER.createObjectNode();
         wrapping.set(WRAPPER, value);
         return wrapping;
+    }
+
+    /**
+     * The rule: whether a JSON column's value is stored as {@code {"_value": value}} rather than as it is.
+     * For writers that stream the wrapping instead of building it.
+     */
+    static boolean needsWrapping(JsonNode value) {
+        return !structured(value) || looksWrapped(value);
     }
 
     /** The inverse of {@link #wrap}. */
