@@ -135,6 +135,42 @@ class SinkIT {
     }
 
     @Test
+    void shouldApplyABacklogInRoundsOfConcurrentBulkRequestsEndingWithEveryRowsNewestVersion() throws Exception {
+        try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 3)) {
+            // 300 rows, each written by five transactions, the last two changes of a row in one transaction
+            // (same commit LSN); every seventh row deleted at the end. Rounds of 4 requests of 40 items.
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 300; i++) {
+                    long lsn = 10_000L * (round + 1) + i;
+                    h.send(round == 0 ? insert("users", lsn, 0, i, "r" + i + "v0", "b") : update("users", lsn, 0, i,
+                            "r" + i + "v" + round, "b"));
+                }
+            }
+            for (int i = 0; i < 300; i++) {
+                h.send(update("users", 90_000L + i, 0, i, "r" + i + "v4", "b"));
+                h.send(update("users", 90_000L + i, 1, i, "r" + i + "v5", "b"));
+            }
+            for (int i = 0; i < 300; i += 7) {
+                h.send(delete("users", 95_000L + i, 0, i));
+            }
+            h.flush();
+            try (SinkHarness.Running sink = h.start("  bulk_max_actions: 40\n  max_in_flight_requests: 4\n")) {
+                await().atMost(Duration.ofSeconds(90)).until(() -> h.committedTotal(h.group) >= 300 * 6 + 43);
+            }
+            Map<String, ObjectNode> documents = h.documents(h.mirror("users"));
+            assertThat(documents).as("rows left after every seventh was deleted").hasSize(300 - 43);
+            for (int i = 0; i < 300; i++) {
+                if (i % 7 == 0) {
+                    assertThat(documents).as("deleted row " + i).doesNotContainKey(Integer.toString(i));
+                } else {
+                    assertThat(documents.get(Integer.toString(i)).get("name").asText()).as("row " + i)
+                            .isEqualTo("r" + i + "v5");
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldNotLetOlderEventsMakeADocumentStaleOrBringADeletedRowBack() throws Exception {
         try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 1)) {
             try (SinkHarness.Running sink = h.start("")) {

@@ -13,8 +13,7 @@ import java.util.Map;
  * @param maxInFlightRequests most bulk requests in flight at once (key {@code max_in_flight_requests}):
  *     a backlog is applied in rounds of up to this many requests of {@code bulk_max_actions} items,
  *     sent together, so Elasticsearch indexes them in parallel
- * @param flushInterval longest time an operation waits in a partial batch while an earlier one is
- *     being applied (a partial batch is sent at once when none is)
+ * @param flushInterval longest time an operation waits in a partial batch before it is sent
  * @param metadataField name of the object in every mirror document that holds the change's
  *     metadata (op, lsn, commit_lsn, sequence, commit time); key {@code metadata_field}
  * @param numericMapping how PostgreSQL {@code numeric} columns are mapped; key {@code numeric_mapping}
@@ -60,7 +59,7 @@ public record SinkConfig(
 
     /** The defaults, as an absent {@code sink:} section gives them. */
     public static SinkConfig defaults() {
-        return new SinkConfig(1000, 5L * 1024 * 1024, 2, Duration.ofMillis(200), "_cdc", NumericMapping.DOUBLE, 100,
+        return new SinkConfig(1000, 5L * 1024 * 1024, 1, Duration.ofMillis(200), "_cdc", NumericMapping.DOUBLE, 100,
                 JsonMapping.FLATTENED, false, "changes_{schema}_{table}", "tombstones", Map.of(),
                 Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(30));
     }
@@ -95,7 +94,7 @@ public record SinkConfig(
         return new SinkConfig(
                 node.integer("bulk_max_actions", 1000, 1, 100_000),
                 node.bytes("bulk_max_bytes", 5L * 1024 * 1024),
-                node.integer("max_in_flight_requests", 2, 1, 16),
+                node.integer("max_in_flight_requests", 1, 1, 16),
                 node.duration("flush_interval", Duration.ofMillis(200)),
                 metadataField,
                 node.choice("numeric_mapping", NumericMapping.class, NumericMapping.DOUBLE),
