@@ -6,10 +6,12 @@ import dev.pgcdc.bench.report.ReportWriter;
 import dev.pgcdc.bench.report.Results;
 import dev.pgcdc.bench.run.Daemons;
 import dev.pgcdc.bench.run.Stack;
+import dev.pgcdc.bench.workload.EngineWarmup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,6 +95,21 @@ public final class BenchMain {
             if (!daemons.sinkAvailable()) {
                 results.notDone("es-sink figures: es-sink/target/es-sink.jar is missing");
             }
+            long warmStart = System.nanoTime();
+            log("warming up Kafka and Elasticsearch (nothing measured)");
+            int warmRecords = scale.w1Rows();
+            List<Double> esPasses = new ArrayList<>();
+            attempt(ctx, "engine warm-up", () -> {
+                EngineWarmup.kafka(kafka, ctx.stack.kafka().bootstrapServers(), 2 * warmRecords);
+                esPasses.addAll(EngineWarmup.elasticsearch(ctx.es, warmRecords));
+            });
+            results.note(String.format("Before the workloads the harness warmed the engines (not the daemons, which"
+                    + " start in new JVMs for every measured run): %,d records produced to Kafka with the replicator's"
+                    + " producer settings and read back; %,d documents bulk-indexed into Elasticsearch in %d passes"
+                    + " until a pass was no more than 10%% faster than the last (%s s); %d s in all",
+                    2 * warmRecords, warmRecords, esPasses.size(), esPasses.stream()
+                            .map(s -> String.format("%.1f", s)).collect(java.util.stream.Collectors.joining(", ")),
+                    Duration.ofNanos(System.nanoTime() - warmStart).toSeconds()));
             for (String workload : only) {
                 String load = MachineInfo.loadAverage();
                 log(workload.toUpperCase(Locale.ROOT) + " (load average " + load + ")");

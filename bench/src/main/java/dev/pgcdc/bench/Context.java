@@ -62,9 +62,20 @@ public final class Context {
                 .set("logging", "sqlite_path", runDir.resolve("cdc.db").toString());
     }
 
-    /** A sink config for one run: the topic, a fresh group and a fresh index prefix. */
+    /**
+     * A sink config for one run: the topic, a fresh group and a fresh index prefix; the {@code sink:}
+     * settings in BENCH_SINK_SETTINGS (e.g. {@code max_in_flight_requests=1,flush_interval=200ms}) for
+     * comparing settings, the sink's defaults otherwise.
+     */
     PipelineConfig sinkConfig(String topic, String group, String indexPrefix, Path runDir) {
-        return new PipelineConfig()
+        PipelineConfig config = new PipelineConfig();
+        for (String setting : System.getenv().getOrDefault("BENCH_SINK_SETTINGS", "").split(",")) {
+            if (setting.contains("=")) {
+                config.set("sink", setting.substring(0, setting.indexOf('=')).trim(),
+                        setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
+        return config
                 .set("kafka", "brokers", List.of(stack.kafka().bootstrapServers()))
                 .set("kafka", "topic", topic)
                 .set("kafka", "groupID", group)
@@ -81,6 +92,32 @@ public final class Context {
         meter.add("elasticsearch", stack::elasticsearchPids, false);
         meter.add("harness", () -> List.of(ProcessHandle.current().pid()), false);
         return meter;
+    }
+
+    /**
+     * The walsender serving {@code slot}, for a {@link CpuMeter}: looked up once and kept while that
+     * process lives (a look-up is a new PostgreSQL connection, a forked backend: at the meter's ten
+     * samples a second that cost PostgreSQL and this harness more CPU than the figure is worth); while
+     * none serves the slot, looked up again at most twice a second.
+     */
+    java.util.function.Supplier<List<Long>> walsenderPids(String database, String slot) {
+        long[] cached = {0, 0}; // pid, next look-up (nanos) while none is known
+        return () -> {
+            long now = System.nanoTime();
+            if (cached[0] != 0 && ProcessHandle.of(cached[0]).map(ProcessHandle::isAlive).orElse(false)) {
+                return List.of(cached[0]);
+            }
+            cached[0] = 0;
+            if (now < cached[1]) {
+                return List.of();
+            }
+            cached[1] = now + 500_000_000L;
+            List<Long> pids = walsender(database, slot);
+            if (!pids.isEmpty()) {
+                cached[0] = pids.get(0);
+            }
+            return pids;
+        };
     }
 
     /** The walsender serving {@code slot}, or nothing while none is. */

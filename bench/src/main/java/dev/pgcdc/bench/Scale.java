@@ -22,7 +22,7 @@ import java.util.List;
 public record Scale(String name, int runs, int w1Rows, int w1Tx, List<Integer> w2Rates, int w2Seconds,
                     int w2WarmupSeconds, int w3Rows, List<Integer> w3Workers, int w4Scale, int w4Seconds, int w5Rows) {
 
-    public static final Scale FULL = new Scale("full", 3, 200_000, 1000, List.of(1000, 5000, 10_000), 60, 5, 1_000_000,
+    public static final Scale FULL = new Scale("full", 3, 200_000, 1000, List.of(1000, 5000, 10_000), 60, 20, 1_000_000,
             List.of(1, 2, 4), 10, 60, 1_000_000);
 
     public static final Scale QUICK = new Scale("quick", 1, 10_000, 1000, List.of(1000), 8, 2, 50_000, List.of(1, 2),

@@ -212,7 +212,7 @@ final class W1Backlog {
         CpuMeter meter = ctx.meter();
         try (ChildProcess p = ctx.daemons.replicator(config, dir.resolve("replicator.log"), jvmOptions)) {
             meter.add("replicator", CpuMeter.tree(p.pid()), true);
-            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            meter.add("walsender", ctx.walsenderPids(DB, slot), false);
             Context.Progress progress = Context.await("W1 replicator", () -> ctx.kafka.endOffsets(topic), events, p,
                     false, STALL, meter::start);
             CpuMeter.Usage usage = meter.stop();
@@ -234,7 +234,7 @@ final class W1Backlog {
         try (ChildProcess p = ChildProcess.start("pg_recvlogical", command,
                 Map.of("PGPASSWORD", ctx.stack.postgres().password()), dir.resolve("recvlogical.log"))) {
             meter.add("pg_recvlogical", CpuMeter.tree(p.pid()), false);
-            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            meter.add("walsender", ctx.walsenderPids(DB, slot), false);
             meter.start();
             Integer exit = p.await(Duration.ofMinutes(10));
             long done = System.nanoTime();
@@ -282,7 +282,7 @@ final class W1Backlog {
         CpuMeter meter = ctx.meter();
         try (ChildProcess p = ChildProcess.start("debezium", command, Map.of(), dir.resolve("debezium.log"))) {
             meter.add("debezium", CpuMeter.tree(p.pid()), true);
-            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            meter.add("walsender", ctx.walsenderPids(DB, slot), false);
             Context.Progress progress = Context.await("W1 Debezium", () -> ctx.kafka.endOffsets(topic), events, p,
                     false, STALL, meter::start);
             CpuMeter.Usage usage = meter.stop();

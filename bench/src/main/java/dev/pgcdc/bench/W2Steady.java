@@ -113,7 +113,7 @@ final class W2Steady {
             if (sink != null) {
                 meter.add("es-sink", CpuMeter.tree(sink.pid()), true);
             }
-            meter.add("walsender", () -> ctx.walsender(DB, name), false);
+            meter.add("walsender", ctx.walsenderPids(DB, name), false);
             meter.start();
             long start = System.nanoTime();
             long written = SteadyWriter.write(c, table, id, rate, ctx.scale.w2Seconds());

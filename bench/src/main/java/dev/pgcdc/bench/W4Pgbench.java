@@ -102,7 +102,7 @@ final class W4Pgbench {
             if (sink != null) {
                 meter.add("es-sink", CpuMeter.tree(sink.pid()), true);
             }
-            meter.add("walsender", () -> ctx.walsender(DB, name), false);
+            meter.add("walsender", ctx.walsenderPids(DB, name), false);
             meter.start();
             double[] result = bench(run, "cdc");
             long ended = System.nanoTime();

@@ -68,7 +68,7 @@ final class W5BigTransaction {
         CpuMeter meter = ctx.meter();
         try (ChildProcess p = ctx.daemons.replicator(config, dir.resolve("replicator.log"), List.of("-Xmx256m"))) {
             meter.add("replicator", CpuMeter.tree(p.pid()), true);
-            meter.add("walsender", () -> ctx.walsender(DB, slot), false);
+            meter.add("walsender", ctx.walsenderPids(DB, slot), false);
             try {
                 Context.Progress progress = Context.await("W5", () -> ctx.kafka.endOffsets(topic), rows, p, false,
                         Duration.ofSeconds(90), meter::start);

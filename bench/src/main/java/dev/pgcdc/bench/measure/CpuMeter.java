@@ -140,15 +140,27 @@ public final class CpuMeter {
         }
     }
 
-    /** A process tree's pids: the root and its descendants now. */
+    /**
+     * A process tree's pids: the root and its descendants, listed again at most once a second (listing
+     * descendants reads every process's status; ten times a second that was a noticeable part of this
+     * harness's own CPU). A child that starts and ends within that second is missed.
+     */
     public static Supplier<List<Long>> tree(long rootPid) {
+        long[] listedAt = {0};
+        List<List<Long>> last = new ArrayList<>(List.of(List.of()));
         return () -> {
+            long now = System.nanoTime();
+            if (listedAt[0] != 0 && now - listedAt[0] < 1_000_000_000L) {
+                return last.get(0);
+            }
             List<Long> pids = new ArrayList<>();
             ProcessHandle.of(rootPid).ifPresent(root -> {
                 pids.add(root.pid());
                 root.descendants().forEach(d -> pids.add(d.pid()));
             });
-            return pids;
+            listedAt[0] = now == 0 ? 1 : now;
+            last.set(0, List.copyOf(pids));
+            return last.get(0);
         };
     }
 
