@@ -1,5 +1,6 @@
 package dev.pgcdc.bench.debezium;
 
+import dev.pgcdc.replicator.kafka.EventProducer;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The Debezium baseline, run in its own JVM by the harness: the embedded engine with the PostgreSQL
  * connector (pgoutput) and the JSON converter, producing every change to one Kafka topic with the same
- * producer settings as the replicator (idempotent, {@code acks=all}, lz4, {@code linger.ms=5}). A batch
+ * producer settings as the replicator (idempotent, {@code acks=all}, lz4, {@code linger.ms=5}, 256 KB
+ * batches). A batch
  * is marked processed only after Kafka acknowledged all of it, as Debezium Server's Kafka sink does.
  *
  * <p>Usage: {@code DebeziumMain ENGINE_PROPERTIES BOOTSTRAP TOPIC}. Runs until SIGTERM.
@@ -47,6 +49,8 @@ public final class DebeziumMain {
         producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-debezium");
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A compile-time constant: the replicator's jar stays off this JVM's class path.
+        producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(EventProducer.BATCH_BYTES));
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),

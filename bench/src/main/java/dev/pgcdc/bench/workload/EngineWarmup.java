@@ -2,6 +2,7 @@ package dev.pgcdc.bench.workload;
 
 import dev.pgcdc.bench.measure.EsProbe;
 import dev.pgcdc.bench.measure.KafkaProbe;
+import dev.pgcdc.replicator.kafka.EventProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class EngineWarmup {
 
     /**
      * Produces {@code records} W1-like records (about 900 bytes) with the replicator's producer settings
-     * (idempotent, {@code acks=all}, lz4, linger 5 ms) into a 3-partition topic and reads them back.
+     * (idempotent, {@code acks=all}, lz4, linger 5 ms, 256 KB batches) into a 3-partition topic and reads them back.
      */
     public static void kafka(KafkaProbe probe, String bootstrap, int records) {
         probe.createTopic(TOPIC, 3, false);
@@ -48,6 +49,7 @@ public final class EngineWarmup {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(EventProducer.BATCH_BYTES));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (long id = 1; id <= records; id++) {

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class EventProducer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventProducer.class);
+    /** The producer's default {@code batch.size}; {@code kafka.producer} may set another. */
+    public static final int BATCH_BYTES = 256 * 1024;
 
     private final Producer<byte[], byte[]> producer;
     private final KafkaConfig config;
@@ -70,6 +72,10 @@ public final class EventProducer implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-replicator");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A backlog fills Kafka's default 16 KB batch with ~18 events; per-batch work on both ends then
+        // limits the rate (bench W1, 6+8 alternating runs: 256 KB gave medians 13% and 11% higher, with
+        // less broker CPU). A batch this large costs memory only while it fills (buffer.memory, 32 MB).
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
         // send() must not hold the stream thread for long when Kafka is unreachable (wal_sender_timeout).
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         props.putAll(config.properties().values());

@@ -43,6 +43,18 @@ class KafkaPassThroughTest {
     }
 
     @Test
+    void producerDefaultsBatchLargeAndCompressedButGiveWayToTheConfiguredProducerProperties() {
+        assertThat(EventProducer.properties(kafka("SASL_SSL"))).containsEntry("batch.size", "262144")
+                .containsEntry("compression.type", "lz4").containsEntry("linger.ms", "5");
+        String yaml = "kafka:\n  brokers: [localhost:9092]\n  topic: t\n  producer:\n    batch.size: 16384\n"
+                + "    compression.type: zstd\n";
+        Properties props = EventProducer.properties(ConfigLoader.parse(
+                "postgres: {host: h, user: u, dbname: d, slot_name: s, publication_name: p, tables: [public.t]}\n" + yaml,
+                "test", Daemon.REPLICATOR, name -> null).kafka());
+        assertThat(props).containsEntry("batch.size", "16384").containsEntry("compression.type", "zstd");
+    }
+
+    @Test
     void theConfigurationsToStringMasksTheJaasConfig() {
         KafkaConfig config = kafka("SASL_SSL");
         assertThat(config.toString()).doesNotContain(SENTINEL).contains("sasl.jaas.config=******")
