@@ -59,7 +59,7 @@ public record SinkConfig(
 
     /** The defaults, as an absent {@code sink:} section gives them. */
     public static SinkConfig defaults() {
-        return new SinkConfig(1000, 5L * 1024 * 1024, 2, Duration.ofMillis(200), "_cdc", NumericMapping.DOUBLE, 100,
+        return new SinkConfig(1000, 5L * 1024 * 1024, 1, Duration.ofMillis(200), "_cdc", NumericMapping.DOUBLE, 100,
                 JsonMapping.FLATTENED, false, "changes_{schema}_{table}", "tombstones", Map.of(),
                 Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(30));
     }
@@ -94,7 +94,7 @@ public record SinkConfig(
         return new SinkConfig(
                 node.integer("bulk_max_actions", 1000, 1, 100_000),
                 node.bytes("bulk_max_bytes", 5L * 1024 * 1024),
-                node.integer("max_in_flight_requests", 2, 1, 16),
+                node.integer("max_in_flight_requests", 1, 1, 16),
                 node.duration("flush_interval", Duration.ofMillis(200)),
                 metadataField,
                 node.choice("numeric_mapping", NumericMapping.class, NumericMapping.DOUBLE),
