@@ -24,10 +24,11 @@ import java.util.Set;
  * under -Xmx256m), W3 (snapshot vs COPY), W2 (steady rates, per-event latency) and W4 (pgbench end to
  * end), and writes {@code results.md}, {@code results.json} and {@code latency.png}.
  *
- * <p>Usage (see bench/run.sh): {@code BenchMain [--quick] [--runs N] [--only w1,w2,...] [--out DIR]
- * [--work DIR]}. Run from the repository root (the daemons' jars are found under it). Exit code 0
- * when the report was written, whatever the figures; 1 when the engines could not start; 2 for bad
- * arguments.
+ * <p>Usage (see bench/run.sh): {@code BenchMain [--quick] [--strict] [--runs N] [--only w1,w2,...]
+ * [--w2-rates R,...] [--out DIR] [--work DIR]}. Run from the repository root (the daemons' jars are
+ * found under it). Exit code 0 when the report was written, whatever the figures; 1 when the engines
+ * could not start; 2 for bad arguments; 3 with {@code --strict} when a step did not run (the report
+ * lists it under "not done").
  */
 public final class BenchMain {
 
@@ -41,9 +42,11 @@ public final class BenchMain {
         Path work = Path.of("bench/target/work");
         Integer runs = null;
         List<Integer> w2Rates = null;
+        boolean strict = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> scale = Scale.QUICK;
+                case "--strict" -> strict = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--only" -> {
                     only.retainAll(List.of(args[++i].toLowerCase(Locale.ROOT).split(",")));
@@ -52,8 +55,8 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: BenchMain [--quick] [--runs N] [--only w1,w2,w3,w4,w5] [--w2-rates R,...] [--out DIR]"
-                            + " [--work DIR]");
+                    System.err.println("usage: BenchMain [--quick] [--strict] [--runs N] [--only w1,w2,w3,w4,w5] [--w2-rates R,...]"
+                            + " [--out DIR] [--work DIR]");
                     System.exit(2);
                 }
             }
@@ -138,6 +141,11 @@ public final class BenchMain {
             }
             log("results in " + out.toAbsolutePath() + " (work files in " + work.toAbsolutePath() + ")");
             System.out.println(Files.readString(out.resolve("results.md")));
+        }
+        if (strict && !results.notDone().isEmpty()) {
+            // CI runs --quick --strict so that the harness cannot rot: any step that did not run fails it.
+            System.err.println("bench: " + results.notDone().size() + " step(s) did not run: " + results.notDone());
+            System.exit(3);
         }
     }
 
