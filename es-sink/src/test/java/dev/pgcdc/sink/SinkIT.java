@@ -333,21 +333,26 @@ class SinkIT {
                 h.send(insert("users", 100, 0, 1, "alice", "a"));
                 h.sendRaw("k".getBytes(StandardCharsets.UTF_8), "not json".getBytes(StandardCharsets.UTF_8));
                 h.sendRaw(null, "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
+                // JSON syntax, but a number no BigDecimal holds
+                h.sendRaw(null, "{\"op\":\"c\",\"ts_ms\":1e99999999999}".getBytes(StandardCharsets.UTF_8));
                 // 'name' is mapped as text; an object there is a mapping conflict.
                 h.send(new ChangeEvent(null, row("id", 2, "name", Map.of("first", "x"), "bio", "b"), Op.CREATE, 1L,
                         TestEvents.source("users", 200, 0), row("id", 2), TestEvents.USER_COLUMNS, List.of()));
                 h.send(insert("users", 300, 0, 3, "after", "ok"));
                 h.flush();
                 await().atMost(Duration.ofSeconds(30)).until(() -> h.count(h.mirror("users")) == 2);
-                List<ConsumerRecord<byte[], byte[]>> dead = readAll(h.deadLetterTopic, 3);
-                assertThat(dead).hasSize(3);
+                List<ConsumerRecord<byte[], byte[]>> dead = readAll(h.deadLetterTopic, 4);
+                assertThat(dead).hasSize(4);
                 assertThat(header(dead.get(0), DeadLetters.REASON)).contains("not a change event");
                 assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo(h.topic);
                 assertThat(header(dead.get(0), DeadLetters.OFFSET)).isEqualTo("1");
                 assertThat(header(dead.get(0), DeadLetters.PARTITION)).isEqualTo("0");
-                assertThat(header(dead.get(2), DeadLetters.REASON)).contains("HTTP 400");
+                assertThat(header(dead.get(2), DeadLetters.REASON))
+                        .startsWith("not a change event: number out of range: ").contains("1e99999999999");
                 assertThat(header(dead.get(2), DeadLetters.OFFSET)).isEqualTo("3");
-                await().atMost(Duration.ofSeconds(10)).until(() -> h.committedTotal(h.group) == 5);
+                assertThat(header(dead.get(3), DeadLetters.REASON)).contains("HTTP 400");
+                assertThat(header(dead.get(3), DeadLetters.OFFSET)).isEqualTo("4");
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.committedTotal(h.group) == 6);
             }
         }
     }

@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * Explains why a record value could not be decoded, in one line fit for a dead-letter header:
  * empty, not JSON, not an object, which required fields are missing, or which field is wrong.
- * Runs only after decoding failed, so it may parse the bytes again.
+ * Runs only after decoding failed, so it may parse the bytes again; it never throws, since its
+ * caller turns the record into a dead letter with this reason.
  */
 final class DecodeProblem {
 
@@ -31,6 +32,10 @@ final class DecodeProblem {
             tree = ChangeEventCodec.readTree(value);
         } catch (IOException e) {
             return "not valid JSON: " + firstLine(e);
+        } catch (NumberFormatException e) {
+            // Valid JSON syntax that no BigDecimal holds (an exponent beyond int range): Jackson throws this
+            // unchecked, and the record must still reach the dead-letter topic with a reason.
+            return "number out of range: " + firstLine(e);
         }
         if (tree == null || tree.isMissingNode()) {
             return "the record value holds no JSON value";

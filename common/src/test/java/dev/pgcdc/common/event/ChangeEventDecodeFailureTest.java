@@ -47,6 +47,12 @@ class ChangeEventDecodeFailureTest {
                 Arguments.of("column without type", bytes(VALID.replace(COLUMNS,
                         "[{\"name\":\"id\",\"type\":\"int4\",\"key\":true},{\"name\":\"x\"}]")),
                         "missing field 'columns[1].type'"),
+                // JSON syntax, but no BigDecimal holds it: Jackson throws NumberFormatException, not an IOException
+                Arguments.of("number with an exponent beyond range", bytes(VALID.replace("\"after\":{\"id\":1}",
+                        "\"after\":{\"id\":1e2147483648}")), "number out of range: Value \"1e2147483648\""),
+                Arguments.of("number with too many exponent digits", bytes(VALID.replace("\"ts_ms\":5", "\"ts_ms\":1e99999999999")),
+                        "number out of range"),
+                Arguments.of("only a number beyond range", bytes("1e-2147483649"), "number out of range"),
                 Arguments.of("two values", bytes(VALID + " " + VALID), "Trailing token"),
                 Arguments.of("duplicate member", bytes(VALID.replace("\"op\":\"c\"", "\"op\":\"c\",\"op\":\"d\"")),
                         "Duplicate field 'op'"));
