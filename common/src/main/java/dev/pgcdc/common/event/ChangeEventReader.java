@@ -1,9 +1,29 @@
 package dev.pgcdc.common.event;
 
+import static dev.pgcdc.common.event.EventMembers.AFTER;
+import static dev.pgcdc.common.event.EventMembers.BEFORE;
+import static dev.pgcdc.common.event.EventMembers.COLUMNS;
+import static dev.pgcdc.common.event.EventMembers.COMMIT_LSN;
+import static dev.pgcdc.common.event.EventMembers.CONNECTOR;
+import static dev.pgcdc.common.event.EventMembers.DB;
+import static dev.pgcdc.common.event.EventMembers.KEY;
+import static dev.pgcdc.common.event.EventMembers.LSN;
+import static dev.pgcdc.common.event.EventMembers.NAME;
+import static dev.pgcdc.common.event.EventMembers.OP;
+import static dev.pgcdc.common.event.EventMembers.SCHEMA;
+import static dev.pgcdc.common.event.EventMembers.SEQUENCE;
+import static dev.pgcdc.common.event.EventMembers.SNAPSHOT;
+import static dev.pgcdc.common.event.EventMembers.SOURCE;
+import static dev.pgcdc.common.event.EventMembers.TABLE;
+import static dev.pgcdc.common.event.EventMembers.TS_MS;
+import static dev.pgcdc.common.event.EventMembers.TX_ID;
+import static dev.pgcdc.common.event.EventMembers.TYPE;
+import static dev.pgcdc.common.event.EventMembers.UNCHANGED_TOAST;
+import static dev.pgcdc.common.event.EventMembers.VERSION;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,26 +56,6 @@ import java.util.Map;
  */
 final class ChangeEventReader {
 
-    private static final SerializedString BEFORE = new SerializedString("before");
-    private static final SerializedString AFTER = new SerializedString("after");
-    private static final SerializedString OP = new SerializedString("op");
-    private static final SerializedString TS_MS = new SerializedString("ts_ms");
-    private static final SerializedString SOURCE = new SerializedString("source");
-    private static final SerializedString KEY = new SerializedString("key");
-    private static final SerializedString COLUMNS = new SerializedString("columns");
-    private static final String UNCHANGED_TOAST = "unchanged_toast";
-    private static final SerializedString VERSION = new SerializedString("version");
-    private static final SerializedString CONNECTOR = new SerializedString("connector");
-    private static final SerializedString NAME = new SerializedString("name");
-    private static final SerializedString DB = new SerializedString("db");
-    private static final SerializedString SCHEMA = new SerializedString("schema");
-    private static final SerializedString TABLE = new SerializedString("table");
-    private static final SerializedString TX_ID = new SerializedString("txId");
-    private static final SerializedString LSN = new SerializedString("lsn");
-    private static final SerializedString COMMIT_LSN = new SerializedString("commit_lsn");
-    private static final SerializedString SEQUENCE = new SerializedString("sequence");
-    private static final SerializedString SNAPSHOT = new SerializedString("snapshot");
-    private static final SerializedString TYPE = new SerializedString("type");
 
     /**
      * The deserializer data binding uses for the {@code ObjectNode} components. A repeated name fails the
@@ -113,7 +113,7 @@ final class ChangeEventReader {
         List<String> unchangedToast = List.of();
         JsonToken next = p.nextToken();
         if (next == JsonToken.FIELD_NAME) {
-            expect(UNCHANGED_TOAST.equals(p.currentName()));
+            expect(UNCHANGED_TOAST.getValue().equals(p.currentName()));
             unchangedToast = strings(p);
             next = p.nextToken();
         }
