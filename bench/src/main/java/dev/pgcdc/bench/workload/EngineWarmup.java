@@ -2,6 +2,8 @@ package dev.pgcdc.bench.workload;
 
 import dev.pgcdc.bench.measure.EsProbe;
 import dev.pgcdc.bench.measure.KafkaProbe;
+import dev.pgcdc.common.config.KafkaConfig;
+import dev.pgcdc.common.config.PassThroughProperties;
 import dev.pgcdc.replicator.kafka.EventProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,17 +41,14 @@ public final class EngineWarmup {
 
     /**
      * Produces {@code records} W1-like records (about 900 bytes) with the replicator's producer settings
-     * (idempotent, {@code acks=all}, lz4, linger 5 ms, 256 KB batches) into a 3-partition topic and reads them back.
+     * ({@link EventProducer#properties}) into a 3-partition topic and reads them back.
      */
     public static void kafka(KafkaProbe probe, String bootstrap, int records) {
         probe.createTopic(TOPIC, 3, false);
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(EventProducer.BATCH_BYTES));
+        // The replicator's own producer properties, for a config that sets none of its own.
+        Properties producerProps = EventProducer.properties(new KafkaConfig(List.of(bootstrap), TOPIC, null, 3, (short) 1,
+                null, null, PassThroughProperties.empty(), PassThroughProperties.empty(), PassThroughProperties.empty()));
+        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-warmup");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (long id = 1; id <= records; id++) {
