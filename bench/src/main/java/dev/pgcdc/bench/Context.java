@@ -101,22 +101,24 @@ public final class Context {
      * none serves the slot, looked up again at most twice a second.
      */
     java.util.function.Supplier<List<Long>> walsenderPids(String database, String slot) {
-        long[] cached = {0, 0}; // pid, next look-up (nanos) while none is known
+        var known = new Object() {
+            List<Long> pids = List.of();
+            long lookedUpAt;
+            boolean lookedUp;
+        };
         return () -> {
+            if (!known.pids.isEmpty() && ProcessHandle.of(known.pids.get(0)).map(ProcessHandle::isAlive).orElse(false)) {
+                return known.pids;
+            }
             long now = System.nanoTime();
-            if (cached[0] != 0 && ProcessHandle.of(cached[0]).map(ProcessHandle::isAlive).orElse(false)) {
-                return List.of(cached[0]);
+            if (!known.lookedUp || now - known.lookedUpAt >= 500_000_000L) {
+                known.pids = walsender(database, slot);
+                known.lookedUpAt = now;
+                known.lookedUp = true;
+            } else {
+                known.pids = List.of();
             }
-            cached[0] = 0;
-            if (now < cached[1]) {
-                return List.of();
-            }
-            cached[1] = now + 500_000_000L;
-            List<Long> pids = walsender(database, slot);
-            if (!pids.isEmpty()) {
-                cached[0] = pids.get(0);
-            }
-            return pids;
+            return known.pids;
         };
     }
 

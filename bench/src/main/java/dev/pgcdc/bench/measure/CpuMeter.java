@@ -146,21 +146,22 @@ public final class CpuMeter {
      * harness's own CPU). A child that starts and ends within that second is missed.
      */
     public static Supplier<List<Long>> tree(long rootPid) {
-        long[] listedAt = {0};
-        List<List<Long>> last = new ArrayList<>(List.of(List.of()));
+        var listing = new Object() {
+            List<Long> pids;
+            long listedAt;
+        };
         return () -> {
             long now = System.nanoTime();
-            if (listedAt[0] != 0 && now - listedAt[0] < 1_000_000_000L) {
-                return last.get(0);
+            if (listing.pids == null || now - listing.listedAt >= 1_000_000_000L) {
+                List<Long> pids = new ArrayList<>();
+                ProcessHandle.of(rootPid).ifPresent(root -> {
+                    pids.add(root.pid());
+                    root.descendants().forEach(d -> pids.add(d.pid()));
+                });
+                listing.pids = List.copyOf(pids);
+                listing.listedAt = now;
             }
-            List<Long> pids = new ArrayList<>();
-            ProcessHandle.of(rootPid).ifPresent(root -> {
-                pids.add(root.pid());
-                root.descendants().forEach(d -> pids.add(d.pid()));
-            });
-            listedAt[0] = now == 0 ? 1 : now;
-            last.set(0, List.copyOf(pids));
-            return last.get(0);
+            return listing.pids;
         };
     }
 
