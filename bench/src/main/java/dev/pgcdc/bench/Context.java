@@ -9,6 +9,10 @@ import dev.pgcdc.bench.run.ChildProcess;
 import dev.pgcdc.bench.run.Daemons;
 import dev.pgcdc.bench.run.PipelineConfig;
 import dev.pgcdc.bench.run.Stack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,6 +63,9 @@ public final class Context {
         return config.set("kafka", "brokers", List.of(stack.kafka().bootstrapServers()))
                 .set("kafka", "topic", topic)
                 .set("replicator", "position_path", runDir.resolve("position").toString())
+                .set("metrics", "host", "127.0.0.1")
+                .set("metrics", "replicator_port", freePort())
+                .set("metrics", "sink_port", 0)
                 .set("logging", "sqlite_path", runDir.resolve("cdc.db").toString());
     }
 
@@ -81,7 +88,22 @@ public final class Context {
                 .set("kafka", "groupID", group)
                 .set("elasticsearch", "addresses", List.of(stack.elasticsearch().url()))
                 .set("elasticsearch", "indexPrefix", indexPrefix)
+                .set("metrics", "host", "127.0.0.1")
+                .set("metrics", "replicator_port", 0)
+                .set("metrics", "sink_port", freePort())
                 .set("logging", "sqlite_path", runDir.resolve("sink.db").toString());
+    }
+
+    /**
+     * A loopback port free now, for a daemon's /health and /metrics endpoint (the defaults, 8081 and
+     * 8082 on every interface, would collide with other runs on a shared machine).
+     */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port for a daemon's metrics endpoint", e);
+        }
     }
 
     /** The CPU meter of a pipeline run: the given processes plus PostgreSQL, Kafka, Elasticsearch and this JVM. */
