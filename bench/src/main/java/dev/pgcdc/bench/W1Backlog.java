@@ -1,10 +1,12 @@
 package dev.pgcdc.bench;
 
 import dev.pgcdc.bench.measure.CpuMeter;
+import dev.pgcdc.bench.measure.MetricsScrape;
 import dev.pgcdc.bench.measure.ProcFs;
 import dev.pgcdc.bench.report.Target;
 import dev.pgcdc.bench.run.ChildProcess;
 import dev.pgcdc.bench.run.Daemons;
+import dev.pgcdc.bench.run.PipelineConfig;
 import dev.pgcdc.bench.workload.Backlog;
 import dev.pgcdc.bench.workload.Rows;
 import dev.pgcdc.bench.workload.Sql;
@@ -145,6 +147,9 @@ final class W1Backlog {
         Runs sinkWall = new Runs();
         Runs sinkRss = new Runs();
         Runs rawRate = new Runs();
+        List<List<String>> sinkCandidates = optionSets("BENCH_W1_SINK_JVM");
+        List<Runs[]> sinkCandidateRuns = new ArrayList<>();
+        sinkCandidates.forEach(options -> sinkCandidateRuns.add(new Runs[] {new Runs(), new Runs()}));
         List<byte[]> rawBodies = new ArrayList<>();
         attempt("W1 raw bulk preparation", () -> rawBodies.addAll(rawBulkBodies(topic)));
         if (!ctx.daemons.sinkAvailable()) {
@@ -155,18 +160,33 @@ final class W1Backlog {
         for (int r = 1; r <= ctx.scale.runs(); r++) {
             int run = r;
             if (ctx.daemons.sinkAvailable()) {
-                attempt("W1 sink run " + r, () -> sink(run, topic, sinkRate, sinkWall, sinkRss));
+                attempt("W1 sink run " + r, () -> sink(run, "", Daemons.sinkJvmOptions(), topic, sinkRate, sinkWall,
+                        sinkRss));
             }
             if (!rawBodies.isEmpty()) {
                 attempt("W1 raw bulk run " + r, () -> rawBulk(run, rawBodies, rawRate));
+            }
+            for (int c = 0; c < sinkCandidates.size() && ctx.daemons.sinkAvailable(); c++) {
+                int candidate = c;
+                attempt("W1 sink with " + sinkCandidates.get(c) + " run " + r, () -> sink(run, "c" + (candidate + 1),
+                        sinkCandidates.get(candidate), topic, sinkCandidateRuns.get(candidate)[0], new Runs(),
+                        sinkCandidateRuns.get(candidate)[1]));
             }
         }
         if (sinkIndexOfRun1 == null && !rawBodies.isEmpty()) {
             ctx.results.note("W1 raw bulk used dynamic mappings (no sink index to copy the mapping from)");
         }
-        add(sinkRate, "w1.sink.rate", "es-sink Kafka → Elasticsearch, events/s (first commit to last commit)", "events/s");
+        add(sinkRate, "w1.sink.rate", "es-sink Kafka → Elasticsearch, events/s (first commit to last commit)"
+                + (Daemons.sinkJvmOptions().isEmpty() ? "" : ", " + Daemons.describeSinkJvmOptions()), "events/s");
         add(sinkWall, "w1.sink.wall_rate", "es-sink, events/s incl. JVM start", "events/s");
-        add(sinkRss, "w1.sink.peak_rss", "es-sink peak RSS (VmHWM), default JVM options", "MiB");
+        add(sinkRss, "w1.sink.peak_rss", "es-sink peak RSS (VmHWM), " + Daemons.describeSinkJvmOptions(), "MiB");
+        for (int c = 0; c < sinkCandidates.size(); c++) {
+            String options = String.join(" ", sinkCandidates.get(c));
+            add(sinkCandidateRuns.get(c)[0], "w1.sink.cand" + (c + 1) + ".rate", "es-sink Kafka → Elasticsearch, events/s,"
+                    + " JVM options " + options + " (BENCH_W1_SINK_JVM)", "events/s");
+            add(sinkCandidateRuns.get(c)[1], "w1.sink.cand" + (c + 1) + ".peak_rss", "es-sink peak RSS (VmHWM), JVM options "
+                    + options + " (BENCH_W1_SINK_JVM)", "MiB");
+        }
         add(rawRate, "w1.rawbulk.rate", "raw _bulk of the same documents (1000 per request), docs/s", "docs/s");
         ctx.results.target(Target.ratioAtLeast("sink vs raw bulk", "w1.sink.rate", "w1.rawbulk.rate", 0.85,
                 "≥ 0.85× raw bulk"));
@@ -190,7 +210,12 @@ final class W1Backlog {
      * separated by ';', options by blanks, e.g. {@code "-Xmx192m -XX:+UseSerialGC;-Xmx256m"}.
      */
     private static List<List<String>> candidateJvmOptions() {
-        String value = System.getenv().getOrDefault("BENCH_W1_REPLICATOR_JVM", "");
+        return optionSets("BENCH_W1_REPLICATOR_JVM");
+    }
+
+    /** JVM option sets from an environment variable: sets separated by ';', options by blanks. */
+    private static List<List<String>> optionSets(String variable) {
+        String value = System.getenv().getOrDefault(variable, "");
         List<List<String>> sets = new ArrayList<>();
         for (String set : value.split(";")) {
             if (!set.isBlank()) {
@@ -292,13 +317,16 @@ final class W1Backlog {
         }
     }
 
-    private void sink(int run, String topic, Runs rate, Runs wall, Runs rss) throws Exception {
-        String group = "w1_sink_" + run;
-        String prefix = "w1s" + run + "_";
-        Path dir = ctx.work.resolve("w1/sink-" + run);
-        Path config = ctx.sinkConfig(topic, group, prefix, dir).write(dir.resolve("config.yaml"));
+    /** @param kind "" for the sink run whose figures are compared, else the candidate's name ({@code c1}, ...) */
+    private void sink(int run, String kind, List<String> jvmOptions, String topic, Runs rate, Runs wall, Runs rss)
+            throws Exception {
+        String group = "w1_sink" + kind + "_" + run;
+        String prefix = "w1s" + kind + run + "_";
+        Path dir = ctx.work.resolve("w1/sink" + kind + "-" + run);
+        PipelineConfig sinkConfig = ctx.sinkConfig(topic, group, prefix, dir);
+        Path config = sinkConfig.write(dir.resolve("config.yaml"));
         CpuMeter meter = ctx.meter();
-        try (ChildProcess p = ctx.daemons.sink(config, dir.resolve("sink.log"), List.of())) {
+        try (ChildProcess p = ctx.daemons.sink(config, dir.resolve("sink.log"), jvmOptions)) {
             meter.add("es-sink", CpuMeter.tree(p.pid()), true);
             Context.Progress progress = Context.await("W1 sink", () -> committed(group, topic), events, p, false,
                     STALL, meter::start);
@@ -312,10 +340,31 @@ final class W1Backlog {
             }
             rate.add(progress.rate(), usage.describe());
             wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
-            if (run == 1) {
+            ctx.results.note("W1 sink " + (kind.isEmpty() ? "" : jvmOptions + " ") + "run " + run + ": "
+                    + bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; " + esWork(index));
+            if (run == 1 && kind.isEmpty()) {
                 sinkIndexOfRun1 = index;
             }
         }
+    }
+
+    /**
+     * The sink's bulk requests as its /metrics counted them: how many, their mean size and mean latency
+     * (which includes building the body and reading the answer).
+     */
+    private static String bulkRequests(int metricsPort) {
+        MetricsScrape scrape;
+        try {
+            scrape = MetricsScrape.read(metricsPort);
+        } catch (IOException e) {
+            return "the sink's /metrics could not be read (" + e.getMessage() + ")";
+        }
+        double requests = scrape.value("pgcdc_sink_bulk_seconds_count{outcome=\"ok\"}");
+        double seconds = scrape.value("pgcdc_sink_bulk_seconds_sum{outcome=\"ok\"}");
+        double actions = scrape.value("pgcdc_sink_bulk_actions_sum");
+        return String.format(java.util.Locale.ROOT, "%,.0f bulk requests of %.0f actions on average, %.1f ms each on"
+                + " average (%,.1f s in all)", requests, requests == 0 ? 0.0 : actions / requests,
+                requests == 0 ? 0.0 : seconds * 1000 / requests, seconds);
     }
 
     private long committed(String group, String topic) {
@@ -388,6 +437,17 @@ final class W1Backlog {
             throw new IllegalStateException(index + " holds " + docs + " documents, expected " + ctx.scale.w1Rows());
         }
         rate.add(events / seconds, usage.describe());
+        ctx.results.note(String.format(java.util.Locale.ROOT, "W1 raw bulk run %d: %,d bulk requests, %.1f ms each on"
+                + " average; %s", run, bodies.size(), seconds * 1000 / bodies.size(), esWork(index)));
+    }
+
+    /** What Elasticsearch did for the index (see {@link dev.pgcdc.bench.measure.EsProbe#indexWork}), for a note. */
+    private String esWork(String index) {
+        try {
+            return "Elasticsearch's work on " + index + ": " + ctx.es.indexWork(index);
+        } catch (IOException e) {
+            return "Elasticsearch's stats of " + index + " could not be read (" + e.getMessage() + ")";
+        }
     }
 
     private String debeziumClassPath() {

@@ -83,7 +83,7 @@ final class W2Steady {
                 .write(dir.resolve("replicator.yaml"));
         Path sinkConfig = ctx.sinkConfig(topic, name, prefix, dir).write(dir.resolve("sink.yaml"));
         try (ChildProcess replicator = ctx.daemons.replicator(repConfig, dir.resolve("replicator.log"), List.of());
-             ChildProcess sink = withSink ? ctx.daemons.sink(sinkConfig, dir.resolve("sink.log"), List.of()) : null;
+             ChildProcess sink = withSink ? ctx.daemons.sink(sinkConfig, dir.resolve("sink.log")) : null;
              CommitTimeline timeline = withSink ? new CommitTimeline(ctx.kafka, name, topic) : null;
              Connection c = ctx.stack.postgres().connect(DB)) {
             // Rows written before the replicator created its slot would never be streamed: wait for its walsender.

@@ -93,7 +93,7 @@ final class W4Pgbench {
         Path sinkConfig = ctx.sinkConfig(name, name, prefix, dir).write(dir.resolve("sink.yaml"));
         boolean withSink = ctx.daemons.sinkAvailable();
         try (ChildProcess replicator = ctx.daemons.replicator(repConfig, dir.resolve("replicator.log"), List.of());
-             ChildProcess sink = withSink ? ctx.daemons.sink(sinkConfig, dir.resolve("sink.log"), List.of()) : null;
+             ChildProcess sink = withSink ? ctx.daemons.sink(sinkConfig, dir.resolve("sink.log")) : null;
              CommitTimeline timeline = withSink ? new CommitTimeline(ctx.kafka, name, name) : null) {
             Context.await("W4 replicator streaming", () -> ctx.walsender(DB, name).size(), 1, replicator, false,
                     Duration.ofSeconds(60), null);

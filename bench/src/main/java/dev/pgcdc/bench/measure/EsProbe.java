@@ -82,6 +82,27 @@ public final class EsProbe {
         return json(response).path("errors").asBoolean();
     }
 
+    /**
+     * What Elasticsearch did for {@code index} since it was created, from its primaries' stats: time
+     * spent indexing, refreshing, merging and flushing, and the gets and searches it answered. Read after
+     * a run to see where Elasticsearch's CPU went (e.g. the sink's index against raw bulk's).
+     */
+    public String indexWork(String index) throws IOException {
+        JsonNode primaries = request("GET", "/" + index + "/_stats/indexing,refresh,merge,flush,get,search", null, 200)
+                .path("_all").path("primaries");
+        long docs = primaries.path("indexing").path("index_total").asLong();
+        long indexMs = primaries.path("indexing").path("index_time_in_millis").asLong();
+        return String.format(java.util.Locale.ROOT,
+                "%,d index operations in %,d ms (%.0f µs each), %d refreshes in %,d ms, %d merges in %,d ms"
+                        + " (%,d docs), %d flushes in %,d ms, %d gets, %d searches",
+                docs, indexMs, docs == 0 ? 0.0 : indexMs * 1000.0 / docs,
+                primaries.path("refresh").path("total").asLong(), primaries.path("refresh").path("total_time_in_millis").asLong(),
+                primaries.path("merges").path("total").asLong(), primaries.path("merges").path("total_time_in_millis").asLong(),
+                primaries.path("merges").path("total_docs").asLong(),
+                primaries.path("flush").path("total").asLong(), primaries.path("flush").path("total_time_in_millis").asLong(),
+                primaries.path("get").path("total").asLong(), primaries.path("search").path("query_total").asLong());
+    }
+
     public JsonNode request(String method, String path, String body, int expected) throws IOException {
         HttpResponse<String> response = send(method, path, body);
         if (response.statusCode() != expected) {

@@ -53,8 +53,30 @@ public final class Daemons {
         return start("cdc-replicator", replicatorJar, config, log, jvmOptions);
     }
 
+    /**
+     * Starts es-sink with {@link #sinkJvmOptions()}, in every workload that runs it.
+     */
+    public ChildProcess sink(Path config, Path log) {
+        return sink(config, log, sinkJvmOptions());
+    }
+
     public ChildProcess sink(Path config, Path log, List<String> jvmOptions) {
         return start("es-sink", sinkJar, config, log, jvmOptions);
+    }
+
+    /**
+     * es-sink's JVM options: BENCH_SINK_JVM (options separated by blanks, e.g. {@code -XX:+UseSerialGC}), to
+     * compare option sets run by run, else the JVM's defaults.
+     */
+    public static List<String> sinkJvmOptions() {
+        String value = System.getenv().getOrDefault("BENCH_SINK_JVM", "").trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+    }
+
+    /** For figure labels: {@code default JVM options} or {@code JVM options -XX:+UseSerialGC}. */
+    public static String describeSinkJvmOptions() {
+        List<String> options = sinkJvmOptions();
+        return options.isEmpty() ? "default JVM options" : "JVM options " + String.join(" ", options);
     }
 
     public Path java() {

@@ -22,6 +22,11 @@ public final class PipelineConfig {
         return this;
     }
 
+    /** A value set before, or null. */
+    public Object get(String section, String key) {
+        return sections.getOrDefault(section, Map.of()).get(key);
+    }
+
     public Path write(Path file) {
         StringBuilder yaml = new StringBuilder("# written by the bench harness\n");
         sections.forEach((section, values) -> {
