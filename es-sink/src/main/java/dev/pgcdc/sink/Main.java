@@ -226,7 +226,8 @@ public final class Main implements Callable<Integer> {
                             sinkConfig.changeLog()), offsets, List.of(kafka.topic()), KafkaSettings.topicRegex(kafka),
                             // A batch holds one round of bulk requests, sent together by the applier.
                             sinkConfig.bulkMaxActions() * sinkConfig.maxInFlightRequests(),
-                            sinkConfig.bulkMaxBytes() * sinkConfig.maxInFlightRequests(), sinkConfig.flushInterval(),
+                            sinkConfig.bulkMaxBytes() * sinkConfig.maxInFlightRequests(), sinkConfig.linger(),
+                            sinkConfig.flushInterval(),
                             clock, sinkMetrics, health);
                     try (Applier applier = new Applier(new BulkWriter(connection, sinkConfig.metadataField()), admin,
                             names, sinkConfig.metadataField(), deadLetters, offsets, backoff, sinkConfig.bulkMaxActions(),

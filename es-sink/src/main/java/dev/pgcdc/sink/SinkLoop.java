@@ -46,10 +46,13 @@ import org.slf4j.LoggerFactory;
  * without waiting for the loop thread to notice.
  *
  * <p>A batch is handed over when it holds a round of bulk requests ({@code bulk_max_actions} or
- * {@code bulk_max_bytes} times {@code max_in_flight_requests}), or {@code flush_interval} after its
- * first record. (Sending a partial batch whenever the applier was idle gave small bulk requests:
- * in the bench's W2 at 10k events/s Elasticsearch then needed 70-80% of a core against 64% with
- * requests of 1000, and the sink fell behind.) When a full batch waits behind two handed ones,
+ * {@code bulk_max_bytes} times {@code max_in_flight_requests}); when the applier is idle and
+ * {@code linger} passed since its first record; or, queued behind a batch being applied,
+ * {@code flush_interval} after its first record. {@code linger} defaults to {@code flush_interval};
+ * shorter, a change waits less at low rates, and under load a batch holds what arrived while the
+ * previous bulk request ran. (With no linger at all, bulk requests stayed small under load: in the
+ * bench's W2 at 10k events/s Elasticsearch then needed 70-80% of a core against 64% with requests of
+ * 1000, and the sink fell behind.) When a full batch waits behind two handed ones,
  * every partition is paused and the loop keeps polling (the group does not rebalance); a backoff
  * of the applier (Elasticsearch unavailable) is waited out the same way. Records of revoked partitions are dropped from the
  * batch being built, and skipped by the applier in a queued one; their acknowledged positions are
@@ -75,6 +78,7 @@ public final class SinkLoop {
     private final Pattern topicPattern;
     private final int maxActions;
     private final long maxBytes;
+    private final Duration linger;
     private final Duration flushInterval;
     private final Clock clock;
     private final SinkMetrics metrics;
@@ -94,7 +98,7 @@ public final class SinkLoop {
     private boolean commitInFlight;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, EventMapper mapper, OffsetTracker offsets, List<String> topics,
-                    Pattern topicPattern, int maxActions, long maxBytes, Duration flushInterval, Clock clock,
+                    Pattern topicPattern, int maxActions, long maxBytes, Duration linger, Duration flushInterval, Clock clock,
                     SinkMetrics metrics, Health health) {
         this.consumer = consumer;
         this.mapper = mapper;
@@ -103,6 +107,7 @@ public final class SinkLoop {
         this.topicPattern = topicPattern;
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
+        this.linger = linger;
         this.flushInterval = flushInterval;
         this.clock = clock;
         this.metrics = metrics;
@@ -126,7 +131,8 @@ public final class SinkLoop {
         try {
             subscribe();
             applier.start();
-            long deadline = Long.MAX_VALUE;
+            // When the batch being built started: it goes after linger if the applier is idle, after flush_interval if not.
+            long firstAt = Long.MAX_VALUE;
             long nextStats = clock.millis() + STATS_EVERY.toMillis();
             long appliedAtStats = 0;
             while (!stopping) {
@@ -144,10 +150,12 @@ public final class SinkLoop {
                 }
                 long now = clock.millis();
                 boolean full = batch.size() >= maxActions || batchBytes >= maxBytes;
-                // Full batches go at once, a partial one once flush_interval passed since its first record.
-                if (handed.size() < HANDED_MAX && !batch.isEmpty() && (full || now >= deadline)) {
+                long due = firstAt == Long.MAX_VALUE ? Long.MAX_VALUE
+                        : firstAt + (handed.isEmpty() ? linger : flushInterval).toMillis();
+                // Full batches go at once; a partial one once linger passed if the applier is idle, else flush_interval.
+                if (handed.size() < HANDED_MAX && !batch.isEmpty() && (full || now >= due)) {
                     List<Pending> next = takeBatch();
-                    deadline = batch.isEmpty() ? Long.MAX_VALUE : now + flushInterval.toMillis();
+                    firstAt = batch.isEmpty() ? Long.MAX_VALUE : now;
                     // Woken once the future is done (not before: the loop would find it running and poll on).
                     handed.addLast(CompletableFuture.runAsync(() -> {
                         if (leaving) {
@@ -162,7 +170,8 @@ public final class SinkLoop {
                     consumer.pause(consumer.assignment());
                 }
                 // While the applier works, its wake-up ends the poll; the 100 ms cap is only a safety net.
-                long timeout = !handed.isEmpty() ? 100 : batch.isEmpty() ? 1000 : Math.max(0, deadline - now);
+                long timeout = handed.size() >= HANDED_MAX || batch.isEmpty() ? (handed.isEmpty() ? 1000 : 100)
+                        : Math.min(100, Math.max(0, due - now));
                 ConsumerRecords<byte[], byte[]> received;
                 try {
                     received = consumer.poll(Duration.ofMillis(timeout));
@@ -173,7 +182,7 @@ public final class SinkLoop {
                 for (ConsumerRecord<byte[], byte[]> record : received) {
                     Pending pending = toPending(record);
                     if (batch.isEmpty()) {
-                        deadline = clock.millis() + flushInterval.toMillis();
+                        firstAt = clock.millis();
                     }
                     batch.add(pending);
                     batchBytes += pending.approximateBytes();

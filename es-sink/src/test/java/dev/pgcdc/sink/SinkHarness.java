@@ -91,7 +91,7 @@ final class SinkHarness implements AutoCloseable {
                 + "  sink_port: " + metricsPort + "\n"
                 + "  replicator_port: 0\n"
                 + "sink:\n"
-                + "  flush_interval: 100ms\n"
+                + (extraSink.contains("flush_interval:") ? "" : "  flush_interval: 100ms\n")
                 + "  retry_max_backoff: 2s\n"
                 + extraSink;
     }

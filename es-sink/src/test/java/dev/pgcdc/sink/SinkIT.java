@@ -171,6 +171,28 @@ class SinkIT {
     }
 
     @Test
+    void shouldSendAPartialBatchOnceLingerPassedWhileNoBulkRequestIsInFlight() throws Exception {
+        try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 1)) {
+            // flush_interval alone would hold each of these partial batches for a minute; with no bulk
+            // request in flight, linger (none) sends them at once.
+            try (SinkHarness.Running sink = h.start("  linger: 0ms\n  flush_interval: 60s\n")) {
+                h.send(insert("users", 100, 0, 1, "alice", "a"));
+                h.flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> h.committedTotal(h.group) >= 1);
+                for (int i = 2; i <= 4; i++) {
+                    h.send(insert("users", 100L * i, 0, i, "user" + i, "b"));
+                    h.flush();
+                    int expected = i;
+                    await().atMost(Duration.ofSeconds(10)).until(() -> h.committedTotal(h.group) >= expected);
+                }
+            }
+            Map<String, ObjectNode> documents = h.documents(h.mirror("users"));
+            assertThat(documents).containsOnlyKeys("1", "2", "3", "4");
+            assertThat(documents.get("3").get("name").asText()).isEqualTo("user3");
+        }
+    }
+
+    @Test
     void shouldNotLetOlderEventsMakeADocumentStaleOrBringADeletedRowBack() throws Exception {
         try (SinkHarness h = new SinkHarness(kafka, elasticsearch, 1)) {
             try (SinkHarness.Running sink = h.start("")) {

@@ -13,7 +13,10 @@ import java.util.Map;
  * @param maxInFlightRequests most bulk requests in flight at once (key {@code max_in_flight_requests}):
  *     a backlog is applied in rounds of up to this many requests of {@code bulk_max_actions} items,
  *     sent together, so Elasticsearch indexes them in parallel
- * @param flushInterval longest time an operation waits in a partial batch before it is sent
+ * @param linger how long a partial batch waits for more records while no bulk request is in flight
+ *     (then it is sent); at most {@code flushInterval}, which is also its default
+ * @param flushInterval longest time an operation waits in a partial batch before it is sent, also
+ *     while a bulk request is in flight (it is then queued behind that one)
  * @param metadataField name of the object in every mirror document that holds the change's
  *     metadata (op, lsn, commit_lsn, sequence, commit time); key {@code metadata_field}
  * @param numericMapping how PostgreSQL {@code numeric} columns are mapped; key {@code numeric_mapping}
@@ -34,6 +37,7 @@ public record SinkConfig(
         int bulkMaxActions,
         long bulkMaxBytes,
         int maxInFlightRequests,
+        Duration linger,
         Duration flushInterval,
         String metadataField,
         NumericMapping numericMapping,
@@ -53,14 +57,16 @@ public record SinkConfig(
     /** Elasticsearch field type for PostgreSQL {@code json} and {@code jsonb}. */
     public enum JsonMapping { FLATTENED, OBJECT }
 
+    private static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(200);
+
     public SinkConfig {
         indexTemplates = Map.copyOf(indexTemplates);
     }
 
     /** The defaults, as an absent {@code sink:} section gives them. */
     public static SinkConfig defaults() {
-        return new SinkConfig(1000, 5L * 1024 * 1024, 1, Duration.ofMillis(200), "_cdc", NumericMapping.DOUBLE, 100,
-                JsonMapping.FLATTENED, false, "changes_{schema}_{table}", "tombstones", Map.of(),
+        return new SinkConfig(1000, 5L * 1024 * 1024, 1, DEFAULT_FLUSH_INTERVAL, DEFAULT_FLUSH_INTERVAL, "_cdc",
+                NumericMapping.DOUBLE, 100, JsonMapping.FLATTENED, false, "changes_{schema}_{table}", "tombstones", Map.of(),
                 Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(30));
     }
 
@@ -91,11 +97,18 @@ public record SinkConfig(
         if (initial.isZero() || max.compareTo(initial) < 0) {
             node.problem("retry_max_backoff", "must be at least retry_initial_backoff, and both above zero");
         }
+        Duration flushInterval = node.duration("flush_interval", DEFAULT_FLUSH_INTERVAL);
+        Duration linger = node.duration("linger", flushInterval);
+        if (linger.compareTo(flushInterval) > 0) {
+            node.problem("linger", "is " + linger.toMillis() + " ms, longer than flush_interval (" + flushInterval.toMillis()
+                    + " ms), which sends a partial batch in any case; set linger to at most flush_interval");
+        }
         return new SinkConfig(
                 node.integer("bulk_max_actions", 1000, 1, 100_000),
                 node.bytes("bulk_max_bytes", 5L * 1024 * 1024),
                 node.integer("max_in_flight_requests", 1, 1, 16),
-                node.duration("flush_interval", Duration.ofMillis(200)),
+                linger,
+                flushInterval,
                 metadataField,
                 node.choice("numeric_mapping", NumericMapping.class, NumericMapping.DOUBLE),
                 node.integer("numeric_scaling_factor", 100, 1, 1_000_000_000),

@@ -115,7 +115,10 @@ class ConfigProblemsTest {
                 bad("size too large to count", VALID + "sink:\n  bulk_max_bytes: 99999999999gb\n",
                         "sink.bulk_max_bytes (line 25): '99999999999gb' is too large a size"),
                 bad("no bulk request in flight", VALID + "sink:\n  max_in_flight_requests: 0\n",
-                        "sink.max_in_flight_requests (line 25): must be between 1 and 16, got 0"));
+                        "sink.max_in_flight_requests (line 25): must be between 1 and 16, got 0"),
+                bad("linger longer than flush_interval", VALID + "sink:\n  flush_interval: 100ms\n  linger: 1s\n",
+                        "sink.linger (line 26): is 1000 ms, longer than flush_interval (100 ms), which sends a partial"
+                                + " batch in any case; set linger to at most flush_interval"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,6 +135,22 @@ class ConfigProblemsTest {
         PgcdcConfig config = ConfigLoader.parse(VALID, "config.yaml", Daemon.REPLICATOR, name -> null);
 
         assertThat(config.elasticsearch().password().reveal()).isEqualTo("espw");
+    }
+
+    @Test
+    void lingersAsLongAsFlushIntervalUnlessToldOtherwise() {
+        SinkConfig defaults = ConfigLoader.parse(VALID, "config.yaml", Daemon.SINK, name -> null).sink();
+        SinkConfig shortFlush = ConfigLoader.parse(VALID + "sink:\n  flush_interval: 20ms\n", "config.yaml", Daemon.SINK,
+                name -> null).sink();
+        SinkConfig both = ConfigLoader.parse(VALID + "sink:\n  flush_interval: 1s\n  linger: 0ms\n", "config.yaml",
+                Daemon.SINK, name -> null).sink();
+
+        assertThat(defaults.linger()).isEqualTo(java.time.Duration.ofMillis(200));
+        assertThat(defaults.flushInterval()).isEqualTo(java.time.Duration.ofMillis(200));
+        assertThat(SinkConfig.defaults().linger()).isEqualTo(defaults.linger());
+        assertThat(shortFlush.linger()).isEqualTo(java.time.Duration.ofMillis(20));
+        assertThat(both.linger()).isZero();
+        assertThat(both.flushInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
     }
 
     @Test
