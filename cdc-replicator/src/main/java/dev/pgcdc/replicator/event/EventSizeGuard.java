@@ -1,5 +1,6 @@
 package dev.pgcdc.replicator.event;
 
+import dev.pgcdc.common.config.TableId;
 import dev.pgcdc.replicator.FatalException;
 
 /**
@@ -37,12 +38,13 @@ public final class EventSizeGuard {
     }
 
     /**
-     * Adds one value to a running lower bound and throws once the bound is over the limit.
+     * Adds one value to a running lower bound and throws once the bound is over the limit. Called for
+     * every value of every row: allocates nothing unless it throws.
      *
      * @return the new running bound
      * @throws FatalException when the event cannot fit in one Kafka record
      */
-    long add(long soFar, String typeName, String text, String table) {
+    long add(long soFar, String typeName, String text, TableId table) {
         long total = soFar + minimumJsonBytes(typeName, text);
         if (total > maxEventBytes) {
             throw new FatalException("a change event is larger than the producer or broker allows: the values of a row"

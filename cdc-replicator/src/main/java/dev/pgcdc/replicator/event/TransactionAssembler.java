@@ -314,7 +314,7 @@ public final class TransactionAssembler {
                 value = fallback.get(i);
             }
             if (value instanceof ColumnValue.Text text) {
-                minimumBytes = sizeGuard.add(minimumBytes, shape.types[i].name(), text.value(), shape.table.toString());
+                minimumBytes = sizeGuard.add(minimumBytes, shape.types[i].name(), text.value(), shape.table);
                 values.set(shape.names[i], shape.types[i].toJson(text.value()));
             } else if (value instanceof ColumnValue.Null) {
                 values.putNull(shape.names[i]);
