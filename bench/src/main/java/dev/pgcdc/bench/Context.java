@@ -178,6 +178,8 @@ public final class Context {
         long deadline = System.nanoTime() + limit.toNanos();
         long firstNanos = 0;
         long firstValue = 0;
+        long halfNanos = 0;
+        long halfValue = 0;
         long last = -1;
         long lastChange = System.nanoTime();
         while (true) {
@@ -190,8 +192,12 @@ public final class Context {
                     onFirst.run();
                 }
             }
+            if (value * 2 >= target && halfNanos == 0) {
+                halfNanos = now;
+                halfValue = value;
+            }
             if (value >= target) {
-                return new Progress(firstNanos, firstValue, now, value);
+                return new Progress(firstNanos, firstValue, halfNanos, halfValue, now, value);
             }
             if (now > deadline) {
                 throw new IllegalStateException(what + ": only " + value + " of " + target + " after "
@@ -213,16 +219,29 @@ public final class Context {
     }
 
     /**
-     * When progress was first seen and when the target was reached.
+     * When progress was first seen, when it first reached half the target, and when it reached the target.
      *
      * @param firstValue the progress at {@code firstNanos} (work done before the window opened)
+     * @param halfValue the progress at {@code halfNanos}, at least half the target
      */
-    record Progress(long firstNanos, long firstValue, long doneNanos, long doneValue) {
+    record Progress(long firstNanos, long firstValue, long halfNanos, long halfValue, long doneNanos, long doneValue) {
 
         /** Work per second inside the window from the first observed progress to the target. */
         double rate() {
-            double seconds = (doneNanos - firstNanos) / 1e9;
-            return seconds <= 0 ? Double.NaN : (doneValue - firstValue) / seconds;
+            return rate(firstNanos, firstValue);
+        }
+
+        /**
+         * Work per second from half the target to the target: a daemon in a new JVM has compiled its hot
+         * code by then, so this is closer to its warm speed than {@link #rate()}.
+         */
+        double secondHalfRate() {
+            return rate(halfNanos, halfValue);
+        }
+
+        private double rate(long fromNanos, long fromValue) {
+            double seconds = (doneNanos - fromNanos) / 1e9;
+            return seconds <= 0 ? Double.NaN : (doneValue - fromValue) / seconds;
         }
     }
 }
