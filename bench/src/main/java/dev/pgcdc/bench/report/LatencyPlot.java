@@ -27,11 +27,16 @@ public final class LatencyPlot {
         }
     }
 
-    /** The x axis is log10(1/(1-p)): 0 → p0, 1 → p90, 2 → p99, 3 → p99.9. */
+    /**
+     * The x axis is log10(1/(1-p)): 0 → p0, 1 → p90, 2 → p99, 3 → p99.9. Labels carry as many decimals
+     * as the tick's nines need to differ from their neighbours (a tenth apart): XChart widens its tick
+     * grid until all labels differ, forever if two round to the same text (p100 twice, at 6.4 and 6.5).
+     */
     static String percentileLabel(double nines) {
         double p = 100 * (1 - Math.pow(10, -nines));
-        String text = String.format(java.util.Locale.ROOT, "%.4f", p).replaceAll("0+$", "").replaceAll("\\.$", "");
-        return "p" + text;
+        int decimals = Math.max(1, (int) Math.ceil(nines));
+        return "p" + java.math.BigDecimal.valueOf(p).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros().toPlainString();
     }
 
     public boolean isEmpty() {

@@ -75,6 +75,46 @@ class ReportWriterTest {
     }
 
     @Test
+    void percentileLabelsStayDistinctFarIntoTheTail() {
+        // Ticks 0.1 apart near p99.9998 and beyond p99.99995 (a run of 2 million events reaches 6.3 nines).
+        assertThat(LatencyPlot.percentileLabel(5.7)).isNotEqualTo(LatencyPlot.percentileLabel(5.8));
+        assertThat(LatencyPlot.percentileLabel(6.4)).isNotEqualTo(LatencyPlot.percentileLabel(6.5));
+        assertThat(LatencyPlot.percentileLabel(6.5)).isNotEqualTo("p100");
+        assertThat(LatencyPlot.percentileLabel(0.5)).isEqualTo("p68.4");
+    }
+
+    @Test
+    void drawsThePlotOfAFullRun(@TempDir Path dir) throws Exception {
+        // XChart widened its tick grid forever when two tick labels were equal (p100 twice): the full
+        // bench hung after its last workload. These are that run's series: sizes, and latencies ramping
+        // to about their maxima.
+        System.setProperty("java.awt.headless", "true");
+        org.junit.jupiter.api.Assumptions.assumeTrue(fontsInstalled(), "no fonts installed (fontconfig): cannot draw text");
+        LatencyPlot plot = new LatencyPlot();
+        int[] rates = {1000, 5000, 10000};
+        long[][] maxima = {{55, 264}, {42, 1160}, {111, 1271}};
+        for (int r = 0; r < rates.length; r++) {
+            plot.add("commit → Kafka at " + rates[r] + "/s", ramp(rates[r] * 60, 1, maxima[r][0]));
+            plot.add("commit → indexed at " + rates[r] + "/s", ramp(rates[r] * 60, 50, maxima[r][1]));
+        }
+        plot.add("W4 pgbench: commit → Kafka", ramp(1_413_300, 1, 1900));
+        plot.add("W4 pgbench: commit → indexed", ramp(353_325, 3000, 22_058));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> plot.write(dir.resolve("latency.png"), "pgcdc latency distribution, commit → acked/indexed"
+                        + " (full run, first run of each rate)"));
+        assertThat(Files.readAllBytes(dir.resolve("latency.png"))).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    /** Ascending latencies from {@code low} to about {@code high}, most of them near {@code low}. */
+    private static long[] ramp(int count, long low, long high) {
+        long[] sorted = new long[count];
+        for (int i = 0; i < count; i++) {
+            sorted[i] = low + (long) ((high - low) * Math.pow((double) i / count, 8));
+        }
+        return sorted;
+    }
+
+    @Test
     void drawsTheLatencyPlot(@TempDir Path dir) throws Exception {
         System.setProperty("java.awt.headless", "true");
         org.junit.jupiter.api.Assumptions.assumeTrue(fontsInstalled(), "no fonts installed (fontconfig): cannot draw text");
