@@ -362,7 +362,7 @@ final class W1Backlog {
             warm.add(progress.secondHalfRate(), "");
             wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
             ctx.results.note("W1 sink " + (kind.isEmpty() ? "" : jvmOptions + " ") + "run " + run + ": "
-                    + bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; " + esWork(index));
+                    + bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; " + esWork(ctx, index));
             if (run == 1 && kind.isEmpty()) {
                 sinkIndexOfRun1 = index;
             }
@@ -371,9 +371,9 @@ final class W1Backlog {
 
     /**
      * The sink's bulk requests as its /metrics counted them: how many, their mean size and mean latency
-     * (which includes building the body and reading the answer).
+     * (which includes building the body and reading the answer), and how many took over half a second.
      */
-    private static String bulkRequests(int metricsPort) {
+    static String bulkRequests(int metricsPort) {
         MetricsScrape scrape;
         try {
             scrape = MetricsScrape.read(metricsPort);
@@ -383,9 +383,10 @@ final class W1Backlog {
         double requests = scrape.value("pgcdc_sink_bulk_seconds_count{outcome=\"ok\"}");
         double seconds = scrape.value("pgcdc_sink_bulk_seconds_sum{outcome=\"ok\"}");
         double actions = scrape.value("pgcdc_sink_bulk_actions_sum");
+        double slow = scrape.countAbove("pgcdc_sink_bulk_seconds", "outcome=\"ok\"", 0.5);
         return String.format(java.util.Locale.ROOT, "%,.0f bulk requests of %.0f actions on average, %.1f ms each on"
-                + " average (%,.1f s in all)", requests, requests == 0 ? 0.0 : actions / requests,
-                requests == 0 ? 0.0 : seconds * 1000 / requests, seconds);
+                + " average (%,.1f s in all), %,.0f of them over 0.5 s", requests, requests == 0 ? 0.0 : actions / requests,
+                requests == 0 ? 0.0 : seconds * 1000 / requests, seconds, slow);
     }
 
     private long committed(String group, String topic) {
@@ -459,11 +460,11 @@ final class W1Backlog {
         }
         rate.add(events / seconds, usage.describe());
         ctx.results.note(String.format(java.util.Locale.ROOT, "W1 raw bulk run %d: %,d bulk requests, %.1f ms each on"
-                + " average; %s", run, bodies.size(), seconds * 1000 / bodies.size(), esWork(index)));
+                + " average; %s", run, bodies.size(), seconds * 1000 / bodies.size(), esWork(ctx, index)));
     }
 
     /** What Elasticsearch did for the index (see {@link dev.pgcdc.bench.measure.EsProbe#indexWork}), for a note. */
-    private String esWork(String index) {
+    static String esWork(Context ctx, String index) {
         try {
             return "Elasticsearch's work on " + index + ": " + ctx.es.indexWork(index);
         } catch (IOException e) {

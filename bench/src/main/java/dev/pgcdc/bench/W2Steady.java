@@ -8,6 +8,7 @@ import dev.pgcdc.bench.measure.CommitTimeline;
 import dev.pgcdc.bench.measure.Latencies;
 import dev.pgcdc.bench.report.Target;
 import dev.pgcdc.bench.run.ChildProcess;
+import dev.pgcdc.bench.run.PipelineConfig;
 import dev.pgcdc.bench.workload.Rows;
 import dev.pgcdc.bench.workload.Sql;
 import dev.pgcdc.bench.workload.SteadyWriter;
@@ -81,7 +82,8 @@ final class W2Steady {
         ctx.kafka.createTopic(topic, 3, true);
         Path repConfig = ctx.replicatorConfig(DB, name, PUBLICATION, List.of(table), topic, dir, "never")
                 .write(dir.resolve("replicator.yaml"));
-        Path sinkConfig = ctx.sinkConfig(topic, name, prefix, dir).write(dir.resolve("sink.yaml"));
+        PipelineConfig sinkSettings = ctx.sinkConfig(topic, name, prefix, dir);
+        Path sinkConfig = sinkSettings.write(dir.resolve("sink.yaml"));
         try (ChildProcess replicator = ctx.daemons.replicator(repConfig, dir.resolve("replicator.log"), List.of());
              ChildProcess sink = withSink ? ctx.daemons.sink(sinkConfig, dir.resolve("sink.log")) : null;
              CommitTimeline timeline = withSink ? new CommitTimeline(ctx.kafka, name, topic) : null;
@@ -132,6 +134,9 @@ final class W2Steady {
                     throw new IllegalStateException("the sink committed every offset but " + index + " holds " + docs
                             + " documents, not " + total);
                 }
+                // Slow bulk requests and Elasticsearch's refreshes and merges explain the tail of commit → indexed.
+                ctx.results.note("W2 at " + rate + " events/s run " + run + ": " + W1Backlog.bulkRequests(
+                        (Integer) sinkSettings.get("metrics", "sink_port")) + "; " + W1Backlog.esWork(ctx, index));
             }
             Latencies toKafka = new Latencies();
             Latencies toEs = new Latencies();

@@ -57,6 +57,32 @@ public final class MetricsScrape {
         return new MetricsScrape(samples);
     }
 
+    /**
+     * How many observations of a histogram were above {@code bound}: its count minus its largest bucket
+     * whose upper bound is at most {@code bound} (so observations between that bucket's bound and
+     * {@code bound} count as above). 0 when the endpoint did not report the histogram.
+     *
+     * @param labels the series' labels without {@code le}, e.g. {@code outcome="ok"}
+     */
+    public double countAbove(String histogram, String labels, double bound) {
+        String bucketPrefix = histogram + "_bucket{" + (labels.isEmpty() ? "" : labels + ",") + "le=\"";
+        double below = 0;
+        double bestBound = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, Double> sample : samples.entrySet()) {
+            String key = sample.getKey();
+            if (!key.startsWith(bucketPrefix) || !key.endsWith("\"}")) {
+                continue;
+            }
+            String le = key.substring(bucketPrefix.length(), key.length() - 2);
+            double upper = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+            if (upper <= bound && upper > bestBound) {
+                bestBound = upper;
+                below = sample.getValue();
+            }
+        }
+        return value(histogram + "_count" + (labels.isEmpty() ? "" : "{" + labels + "}")) - below;
+    }
+
     /** The sample's value, 0 when the endpoint did not report it. */
     public double value(String nameWithLabels) {
         return samples.getOrDefault(nameWithLabels, 0.0);
