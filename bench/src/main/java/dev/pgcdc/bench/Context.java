@@ -232,8 +232,8 @@ public final class Context {
         }
 
         /**
-         * Work per second from half the target to the target: a daemon in a new JVM has compiled its hot
-         * code by then, so this is closer to its warm speed than {@link #rate()}.
+         * Work per second from half the target to the target: it leaves out a new JVM's first seconds of
+         * interpreted code and compiling, which {@link #rate()} includes.
          */
         double secondHalfRate() {
             return rate(halfNanos, halfValue);

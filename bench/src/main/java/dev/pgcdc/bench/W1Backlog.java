@@ -1,7 +1,6 @@
 package dev.pgcdc.bench;
 
 import dev.pgcdc.bench.measure.CpuMeter;
-import dev.pgcdc.bench.measure.MetricsScrape;
 import dev.pgcdc.bench.measure.ProcFs;
 import dev.pgcdc.bench.report.Target;
 import dev.pgcdc.bench.run.ChildProcess;
@@ -241,8 +240,10 @@ final class W1Backlog {
         return sets;
     }
 
-    /** @param kind the slot kind, also the topic's name part ({@code w1_rep_1} is the one the sink drains) */
-    /** @param warm the rate over the second half of the backlog */
+    /**
+     * @param kind the slot kind, also the topic's name part ({@code w1_rep_1} is the one the sink drains)
+     * @param warm the rate over the second half of the backlog
+     */
     private void replicator(String kind, int run, List<String> jvmOptions, Runs rate, Runs wall, Runs rss, Runs warm)
             throws Exception {
         String topic = "w1_" + kind + "_" + run;
@@ -362,31 +363,12 @@ final class W1Backlog {
             warm.add(progress.secondHalfRate(), "");
             wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
             ctx.results.note("W1 sink " + (kind.isEmpty() ? "" : jvmOptions + " ") + "run " + run + ": "
-                    + bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; " + esWork(ctx, index));
+                    + SinkNotes.bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; "
+                    + SinkNotes.esWork(ctx, index));
             if (run == 1 && kind.isEmpty()) {
                 sinkIndexOfRun1 = index;
             }
         }
-    }
-
-    /**
-     * The sink's bulk requests as its /metrics counted them: how many, their mean size and mean latency
-     * (which includes building the body and reading the answer), and how many took over half a second.
-     */
-    static String bulkRequests(int metricsPort) {
-        MetricsScrape scrape;
-        try {
-            scrape = MetricsScrape.read(metricsPort);
-        } catch (IOException e) {
-            return "the sink's /metrics could not be read (" + e.getMessage() + ")";
-        }
-        double requests = scrape.value("pgcdc_sink_bulk_seconds_count{outcome=\"ok\"}");
-        double seconds = scrape.value("pgcdc_sink_bulk_seconds_sum{outcome=\"ok\"}");
-        double actions = scrape.value("pgcdc_sink_bulk_actions_sum");
-        double slow = scrape.countAbove("pgcdc_sink_bulk_seconds", "outcome=\"ok\"", 0.5);
-        return String.format(java.util.Locale.ROOT, "%,.0f bulk requests of %.0f actions on average, %.1f ms each on"
-                + " average (%,.1f s in all), %,.0f of them over 0.5 s", requests, requests == 0 ? 0.0 : actions / requests,
-                requests == 0 ? 0.0 : seconds * 1000 / requests, seconds, slow);
     }
 
     private long committed(String group, String topic) {
@@ -460,16 +442,7 @@ final class W1Backlog {
         }
         rate.add(events / seconds, usage.describe());
         ctx.results.note(String.format(java.util.Locale.ROOT, "W1 raw bulk run %d: %,d bulk requests, %.1f ms each on"
-                + " average; %s", run, bodies.size(), seconds * 1000 / bodies.size(), esWork(ctx, index)));
-    }
-
-    /** What Elasticsearch did for the index (see {@link dev.pgcdc.bench.measure.EsProbe#indexWork}), for a note. */
-    static String esWork(Context ctx, String index) {
-        try {
-            return "Elasticsearch's work on " + index + ": " + ctx.es.indexWork(index);
-        } catch (IOException e) {
-            return "Elasticsearch's stats of " + index + " could not be read (" + e.getMessage() + ")";
-        }
+                + " average; %s", run, bodies.size(), seconds * 1000 / bodies.size(), SinkNotes.esWork(ctx, index)));
     }
 
     private String debeziumClassPath() {

@@ -135,8 +135,8 @@ final class W2Steady {
                             + " documents, not " + total);
                 }
                 // Slow bulk requests and Elasticsearch's refreshes and merges explain the tail of commit → indexed.
-                ctx.results.note("W2 at " + rate + " events/s run " + run + ": " + W1Backlog.bulkRequests(
-                        (Integer) sinkSettings.get("metrics", "sink_port")) + "; " + W1Backlog.esWork(ctx, index));
+                ctx.results.note("W2 at " + rate + " events/s run " + run + ": " + SinkNotes.bulkRequests(
+                        (Integer) sinkSettings.get("metrics", "sink_port")) + "; " + SinkNotes.esWork(ctx, index));
             }
             Latencies toKafka = new Latencies();
             Latencies toEs = new Latencies();
