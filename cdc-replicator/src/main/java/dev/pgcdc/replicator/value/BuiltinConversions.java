@@ -48,7 +48,8 @@ final class BuiltinConversions {
             case NUMERIC -> NumericText::numeric;
             case FLOAT4 -> NumericText::real;
             case FLOAT8 -> NumericText::doublePrecision;
-            case JSON, JSONB -> JsonText::parse;
+            case JSON -> JsonText::parse;
+            case JSONB -> JsonText::jsonb;
             case BYTEA -> ByteaText::base64;
             case DATE -> DateTimeText::date;
             case TIME -> DateTimeText::time;

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.common.event.ChangeEvent;
+import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.common.event.Column;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,6 +151,53 @@ class TypesIT {
                     Map.entry("c_null", "NULL null")));
             assertThat(event.keyColumns()).containsExactly("id");
         }
+    }
+
+    /**
+     * jsonb is carried as PostgreSQL's text without being parsed (blanks removed): the record's bytes
+     * must be the ones parsing that text and writing the tree gives, in the value and in the key.
+     */
+    @Test
+    void shouldWriteJsonbAsTheJsonOfItsParsedTreeInTheValueAndTheKey() throws Exception {
+        try (Scenario scenario = new Scenario("jsonb").tables("[public.items]")) {
+            scenario.sql("CREATE TABLE items (id jsonb PRIMARY KEY, n int NOT NULL, body jsonb)");
+            scenario.start();
+            scenario.awaitStreaming();
+            scenario.sql("INSERT INTO items VALUES"
+                    + " ('{\"k\": [1, \"x y\"]}', 1, '{\"b\": 1.50, \"a\": [true, null, -0.0010, 1.5e3, 1e20],"
+                    + " \"s\": \"x, y: {z} \\\" \\\\ h\u00e9llo \u2713 \uD83D\uDE00\", \"empty\": {}, \"list\": []}'),"
+                    + " ('\"a string key\"', 2, E'{\"ctl\": \"\\\\t\\\\n\\\\u0001\\\\u001f\\\\u007f\","
+                    + " \"big\": 123456789012345678901234567890}'),"
+                    + " ('42', 3, 'null'), ('[]', 4, '\"just text\"'), ('{}', 5, NULL)");
+
+            List<ConsumerRecord<byte[], byte[]>> records = scenario.records(5, Duration.ofSeconds(30));
+            Map<Integer, String[]> pgText = new LinkedHashMap<>();
+            try (Connection c = scenario.connect(); Statement statement = c.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT n, id::text, body::text FROM items")) {
+                while (rows.next()) {
+                    pgText.put(rows.getInt(1), new String[] {rows.getString(2), rows.getString(3)});
+                }
+            }
+            assertThat(pgText.get(2)[1]).as("PostgreSQL's own text has blanks and escapes to rewrite")
+                    .contains(", ").contains("\\u0001");
+            assertThat(records).hasSize(5);
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                ChangeEvent event = ChangeEventCodec.decode(record.value());
+                String[] text = pgText.get(event.after().get("n").intValue());
+                String id = treeJson(text[0]);
+                String body = text[1] == null ? "null" : treeJson(text[1]);
+                assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                        .contains("\"after\":{\"id\":" + id + ",\"n\":")
+                        .contains(",\"body\":" + body + "}");
+                assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                        .isEqualTo("{\"schema\":\"public\",\"table\":\"items\",\"key\":{\"id\":" + id + "}}");
+            }
+        }
+    }
+
+    /** What the replicator wrote for json text before jsonb skipped the tree: parse, then write. */
+    private static String treeJson(String text) throws IOException {
+        return ChangeEventCodec.MAPPER.writeValueAsString(ChangeEventCodec.readTree(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @SafeVarargs

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +70,7 @@ class ValueConverterTest {
             "700  | 0x1p3",
             "701  | 1d",
             "114  | {\"unterminated\": ",
-            "3802 | {} {}",
+            "3802 | \"ends inside an escape\\",
             "17   | \\xabc",
             "17   | \\q",
             "1082 | 2024-02-30",
@@ -169,8 +168,9 @@ class ValueConverterTest {
         assertThat(json(BuiltinTypeCatalog.FLOAT4, "3.4028235e+38")).isEqualTo("3.4028235E38");
         assertThat(json(BuiltinTypeCatalog.JSONB, "[0.1000, 123456789012345678901234567890]"))
                 .isEqualTo("[0.1000,123456789012345678901234567890]");
-        assertThat(converter.toJson(BuiltinTypeCatalog.JSONB, "[1e400]").get(0).decimalValue())
-                .isEqualTo(new BigDecimal("1e400"));
+        // PostgreSQL prints a jsonb number as numeric does: every digit, never an exponent.
+        String digits = "1" + "0".repeat(400);
+        assertThat(json(BuiltinTypeCatalog.JSONB, "[" + digits + ".5]")).isEqualTo("[" + digits + ".5]");
     }
 
     @Test

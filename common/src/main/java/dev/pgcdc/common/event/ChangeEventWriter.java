@@ -27,6 +27,8 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -243,7 +245,9 @@ final class ChangeEventWriter {
 
     /**
      * Writes a tree as {@code JsonNode.serialize} does under the mapper's settings, without a
-     * serializer provider; node kinds the change events do not hold go through the mapper.
+     * serializer provider: a raw JSON value (a {@link RawValue} text in a {@link POJONode}, as the
+     * replicator carries jsonb) is copied as it is; node kinds the change events do not hold go
+     * through the mapper.
      */
     static void writeValue(JsonGenerator g, JsonNode node) throws IOException {
         switch (node.getNodeType()) {
@@ -275,6 +279,13 @@ final class ChangeEventWriter {
                     case DOUBLE -> g.writeNumber(node.doubleValue());
                     case BIG_DECIMAL -> g.writeNumber(node.decimalValue());
                     default -> ChangeEventCodec.MAPPER.writeTree(g, node);
+                }
+            }
+            case POJO -> {
+                if (((POJONode) node).getPojo() instanceof RawValue raw && raw.rawValue() instanceof String json) {
+                    g.writeRawValue(json);
+                } else {
+                    ChangeEventCodec.MAPPER.writeTree(g, node);
                 }
             }
             default -> ChangeEventCodec.MAPPER.writeTree(g, node);

@@ -1,6 +1,7 @@
 package dev.pgcdc.common.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -66,6 +67,8 @@ final class TestEvents {
                 .putNull("nothing");
         everyKind.putArray("arr").add(1).add("two").add(new BigDecimal("3.50")).addNull().addArray();
         everyKind.putObject("json").put("pi", new BigDecimal("3.14159")).putObject("empty");
+        // As the replicator carries jsonb: PostgreSQL's text, compacted, unparsed.
+        everyKind.putRawValue("jsonb", new RawValue("{\"a\":[1,2.50,null],\"s\":\"x\\u0001\",\"o\":{}}"));
         List<Column> columns = List.of(new Column("id", "int8", true), new Column("\u00fcml", "text", false));
         events.add(new ChangeEvent(null, everyKind, Op.CREATE, TS_MS, source("public", "every"), object().put("id", 42L),
                 columns, List.of()));
@@ -85,6 +88,11 @@ final class TestEvents {
                 source("public", "compound"), object().put("c", 3).put("a", 1), compound, List.of()));
         events.add(new ChangeEvent(null, object().put("a", 1), Op.CREATE, TS_MS, source("public", "compound"),
                 object().put("z", 2).put("a", 1).put("m", "x"), compound, List.of()));
+        // A jsonb key column, raw as the replicator carries it.
+        List<Column> jsonbKey = List.of(new Column("doc", "jsonb", true));
+        ObjectNode rawKey = object().putRawValue("doc", new RawValue("{\"k\":[1,\"x y\"]}"));
+        events.add(new ChangeEvent(null, rawKey.deepCopy(), Op.CREATE, TS_MS, source("public", "docs"), rawKey, jsonbKey,
+                List.of()));
         return events;
     }
 }
