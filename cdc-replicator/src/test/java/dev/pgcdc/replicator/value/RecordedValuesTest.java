@@ -177,7 +177,7 @@ class RecordedValuesTest {
         assertThat(json(arrays, "a_text")).isEqualTo("[[\"a b\",\"with \\\"quote\\\"\",\"back\\\\slash\",null,"
                 + "\"NULL\",\"\",\"x,y\",\"{braces}\",\"plain\",\"\u00e9\"]]");
         assertThat(json(arrays, "a_tstz", "a_jsonb", "a_bytea", "a_date", "a_uuid")).isEqualTo(
-                "[[\"2024-01-01T00:00:00Z\",\"infinity\"],[{\"k\":[1,2]},null,\"s\"],[\"AQI=\",\"\"],"
+                "[[\"2024-01-01T00:00:00Z\",\"infinity\"],[{\"k\": [1, 2]},null,\"s\"],[\"AQI=\",\"\"],"
                         + "[\"2024-01-01\",\"infinity\"],[\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\"]]");
         assertThat(json(arrays, "a_box", "a_int4range", "a_float8", "a_interval", "a_bounded")).isEqualTo(
                 "[[[{\"x\":1.0,\"y\":1.0},{\"x\":0.0,\"y\":0.0}],[{\"x\":3.0,\"y\":3.0},{\"x\":2.0,\"y\":2.0}]],"
@@ -254,8 +254,9 @@ class RecordedValuesTest {
                         assertThat(read.decimalValue()).as("%s.%s", table.getKey(), column.name())
                                 .isEqualByComparingTo(new BigDecimal(written.asText()));
                     } else {
+                        // parsed: a jsonb value is written as PostgreSQL's text and read back as its tree.
                         assertThat(WRITER.writeValueAsString(read)).as("%s.%s", table.getKey(), column.name())
-                                .isEqualTo(WRITER.writeValueAsString(written));
+                                .isEqualTo(WRITER.writeValueAsString(parsed(written)));
                     }
                     values++;
                 }

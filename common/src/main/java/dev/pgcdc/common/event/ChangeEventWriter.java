@@ -189,7 +189,7 @@ final class ChangeEventWriter {
                 JsonNode value = key.get(column.name());
                 if (value != null) {
                     g.writeFieldName(column.name());
-                    writeValue(g, value);
+                    writeKeyValue(g, value);
                     written++;
                 }
             }
@@ -204,10 +204,25 @@ final class ChangeEventWriter {
             }
             for (String name : others) {
                 g.writeFieldName(name);
-                writeValue(g, key.get(name));
+                writeKeyValue(g, key.get(name));
             }
         }
         g.writeEndObject();
+    }
+
+    /**
+     * A record key's bytes choose its partition, so they must not depend on how a value was carried:
+     * a raw JSON value (jsonb) is written as its parsed tree, compact, as every other value is.
+     */
+    private static void writeKeyValue(JsonGenerator g, JsonNode value) throws IOException {
+        String raw = rawJson(value);
+        writeValue(g, raw == null ? value : ChangeEventCodec.MAPPER.readTree(raw));
+    }
+
+    /** The text of a raw JSON value (a {@link RawValue} text in a {@link POJONode}), else null. */
+    static String rawJson(JsonNode node) {
+        return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw
+                && raw.rawValue() instanceof String json ? json : null;
     }
 
     private SerializedString columnsJson(List<Column> columns) throws IOException {
@@ -282,8 +297,9 @@ final class ChangeEventWriter {
                 }
             }
             case POJO -> {
-                if (((POJONode) node).getPojo() instanceof RawValue raw && raw.rawValue() instanceof String json) {
-                    g.writeRawValue(json);
+                String raw = rawJson(node);
+                if (raw != null) {
+                    g.writeRawValue(raw);
                 } else {
                     ChangeEventCodec.MAPPER.writeTree(g, node);
                 }

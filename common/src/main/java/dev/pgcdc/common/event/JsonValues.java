@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.POJONode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.Map;
@@ -36,7 +34,8 @@ final class JsonValues {
      * raw value equals the tree it encodes; the node itself when it holds none.
      */
     private static JsonNode withRawValuesParsed(JsonNode node) {
-        if (node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw && raw.rawValue() instanceof String json) {
+        String json = ChangeEventWriter.rawJson(node);
+        if (json != null) {
             try {
                 return ChangeEventCodec.MAPPER.readTree(json);
             } catch (JsonProcessingException e) {

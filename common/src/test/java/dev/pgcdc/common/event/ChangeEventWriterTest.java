@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -46,6 +48,19 @@ class ChangeEventWriterTest {
         for (ChangeEvent event : TestEvents.everyKindOfEvent()) {
             assertThat(new String(writer.key(event), UTF_8)).isEqualTo(referenceKey(event));
         }
+    }
+
+    @Test
+    void writesARawValueAsItIsInTheEventButCompactInTheRecordKey() {
+        ChangeEventWriter writer = new ChangeEventWriter();
+        ObjectNode row = object().putRawValue("doc", new RawValue("{\"k\": [1, \"x, y\"], \"s\": \"\\u001f\"}"));
+        ChangeEvent event = new ChangeEvent(null, row, Op.CREATE, TS_MS, source("public", "docs"), row,
+                List.of(new Column("doc", "jsonb", true)), List.of());
+
+        assertThat(new String(writer.event(event), UTF_8))
+                .startsWith("{\"before\":null,\"after\":{\"doc\":{\"k\": [1, \"x, y\"], \"s\": \"\\u001f\"}},");
+        assertThat(new String(writer.key(event), UTF_8))
+                .isEqualTo("{\"schema\":\"public\",\"table\":\"docs\",\"key\":{\"doc\":{\"k\":[1,\"x, y\"],\"s\":\"\\u001F\"}}}");
     }
 
     @Test
@@ -100,6 +115,16 @@ class ChangeEventWriterTest {
     }
 
     /** The key as the codec built it before the streaming writer: an ObjectNode written by the mapper. */
+    /** Keys are written from trees: a raw JSON value as the tree it parses to. */
+    private static JsonNode parsedIfRaw(JsonNode value) {
+        String raw = ChangeEventWriter.rawJson(value);
+        try {
+            return raw == null ? value : ChangeEventCodec.MAPPER.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String referenceKey(ChangeEvent event) throws JsonProcessingException {
         ObjectNode node = object();
         node.put("schema", event.source().schema());
@@ -111,12 +136,12 @@ class ChangeEventWriterTest {
             ObjectNode ordered = node.putObject("key");
             for (String column : event.keyColumns()) {
                 if (key.get(column) != null) {
-                    ordered.set(column, key.get(column));
+                    ordered.set(column, parsedIfRaw(key.get(column)));
                 }
             }
             TreeSet<String> others = new TreeSet<>();
             key.fieldNames().forEachRemaining(others::add);
-            others.forEach(name -> ordered.putIfAbsent(name, key.get(name)));
+            others.forEach(name -> ordered.putIfAbsent(name, parsedIfRaw(key.get(name))));
         }
         return ChangeEventCodec.MAPPER.writeValueAsString(node);
     }

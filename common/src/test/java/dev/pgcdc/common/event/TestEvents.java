@@ -67,8 +67,8 @@ final class TestEvents {
                 .putNull("nothing");
         everyKind.putArray("arr").add(1).add("two").add(new BigDecimal("3.50")).addNull().addArray();
         everyKind.putObject("json").put("pi", new BigDecimal("3.14159")).putObject("empty");
-        // As the replicator carries jsonb: PostgreSQL's text, compacted, unparsed.
-        everyKind.putRawValue("jsonb", new RawValue("{\"a\":[1,2.50,null],\"s\":\"x\\u0001\",\"o\":{}}"));
+        // As the replicator carries jsonb: PostgreSQL's text, unparsed.
+        everyKind.putRawValue("jsonb", new RawValue("{\"a\": [1, 2.50, null], \"o\": {}, \"s\": \"x\\u001f\"}"));
         List<Column> columns = List.of(new Column("id", "int8", true), new Column("\u00fcml", "text", false));
         events.add(new ChangeEvent(null, everyKind, Op.CREATE, TS_MS, source("public", "every"), object().put("id", 42L),
                 columns, List.of()));
@@ -90,7 +90,7 @@ final class TestEvents {
                 object().put("z", 2).put("a", 1).put("m", "x"), compound, List.of()));
         // A jsonb key column, raw as the replicator carries it.
         List<Column> jsonbKey = List.of(new Column("doc", "jsonb", true));
-        ObjectNode rawKey = object().putRawValue("doc", new RawValue("{\"k\":[1,\"x y\"]}"));
+        ObjectNode rawKey = object().putRawValue("doc", new RawValue("{\"k\": [1, \"x y\"]}"));
         events.add(new ChangeEvent(null, rawKey.deepCopy(), Op.CREATE, TS_MS, source("public", "docs"), rawKey, jsonbKey,
                 List.of()));
         return events;
