@@ -46,6 +46,12 @@ final class DateTimeText {
     }
 
     static JsonNode timestampWithTimeZone(String text) {
+        String utc = utcAsIso(text);
+        return utc != null ? TextNode.valueOf(utc) : parsedTimestampWithTimeZone(text);
+    }
+
+    /** Any timestamptz text: parsed, converted to UTC and printed. */
+    static JsonNode parsedTimestampWithTimeZone(String text) {
         if (isInfinity(text)) {
             return TextNode.valueOf(text);
         }
@@ -58,6 +64,40 @@ final class DateTimeText {
         LocalDateTime local = LocalDateTime.of(year(ymd[0], bc), ymd[1], ymd[2], time[0], time[1], time[2], time[3]);
         LocalDateTime utc = LocalDateTime.ofEpochSecond(local.toEpochSecond(offset), time[3], ZoneOffset.UTC);
         return TextNode.valueOf(appendDateTime(new StringBuilder(27), utc).append('Z').toString());
+    }
+
+    /**
+     * The common case without parsing: a session in UTC prints {@code 2024-02-29 13:14:15.5+00}, which
+     * needs only its blank and offset replaced ({@code 2024-02-29T13:14:15.5Z}), as the full path would
+     * print it. Null for any other shape (another offset, BC, a year past 9999, trailing fraction zeros).
+     */
+    static String utcAsIso(String text) {
+        int length = text.length();
+        if (length < 22 || length > 29 || !text.endsWith("+00") || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != ' ' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || !digits(text, 0, 4) || !digits(text, 5, 7) || !digits(text, 8, 10) || !digits(text, 11, 13)
+                || !digits(text, 14, 16) || !digits(text, 17, 19)) {
+            return null;
+        }
+        int end = length - 3;
+        if (end > 19 && (text.charAt(19) != '.' || end == 20 || !digits(text, 20, end) || text.charAt(end - 1) == '0')) {
+            return null;
+        }
+        char[] iso = new char[end + 1];
+        text.getChars(0, end, iso, 0);
+        iso[10] = 'T';
+        iso[end] = 'Z';
+        return new String(iso);
+    }
+
+    private static boolean digits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** time is already ISO-8601 (24:00:00 included, which java.time cannot hold), so it is checked and kept. */

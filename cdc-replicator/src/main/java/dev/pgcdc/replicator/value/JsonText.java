@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
  * in a {@link POJONode}) that the event writer copies into the event. It encodes the same JSON value as
  * the tree would, with PostgreSQL's blanks after {@code ,} and {@code :}; record keys, whose bytes
  * choose the partition, are written from the parsed tree, as before (see ChangeEventWriter). Skipping
- * the tree takes a W1 row's event from 2.8 to 1.8 µs, pgoutput bytes to JSON (bench
+ * the tree takes a W1 row's event from 2.8 to 1.7 µs, pgoutput bytes to JSON (bench
  * EventMappingBenchmark.decodeToBytes).
  *
  * <p>For both, the literal {@code null} becomes a JSON null, the same as an SQL NULL.

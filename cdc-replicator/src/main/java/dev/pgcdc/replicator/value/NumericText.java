@@ -2,16 +2,16 @@ package dev.pgcdc.replicator.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.FloatNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.math.BigDecimal;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 /**
- * Booleans and numbers. numeric becomes a BigDecimal with the digits and scale PostgreSQL printed,
+ * Booleans and numbers. numeric keeps the digits and scale PostgreSQL printed (a raw JSON number),
  * never a double. The special values that JSON numbers cannot hold (numeric and float 'NaN',
  * 'Infinity', '-Infinity') stay strings. real stays a float so that '1.1' is not widened to
  * 1.100000023841858.
@@ -49,11 +49,49 @@ final class NumericText {
         return LongNode.valueOf(value);
     }
 
+    /**
+     * numeric_out prints every digit, without exponent, in JSON's number syntax: the text is carried as
+     * it is, a raw JSON number (see {@link JsonText}), which writes the same bytes a BigDecimal would
+     * without parsing and printing one.
+     */
     static JsonNode numeric(String text) {
         if (isSpecial(text)) {
             return TextNode.valueOf(text);
         }
-        return DecimalNode.valueOf(new BigDecimal(text));
+        if (!isPlainJsonNumber(text)) {
+            throw new IllegalArgumentException("not a numeric: '" + text + "'");
+        }
+        return new POJONode(new RawValue(text));
+    }
+
+    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?}: the numbers numeric_out prints. */
+    static boolean isPlainJsonNumber(String text) {
+        int length = text.length();
+        int i = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+        int integerStart = i;
+        while (i < length && isDigit(text.charAt(i))) {
+            i++;
+        }
+        int integerDigits = i - integerStart;
+        if (integerDigits == 0 || integerDigits > 1 && text.charAt(integerStart) == '0') {
+            return false;
+        }
+        if (i == length) {
+            return true;
+        }
+        if (text.charAt(i) != '.' || i == length - 1) {
+            return false;
+        }
+        for (i++; i < length; i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     static JsonNode real(String text) {

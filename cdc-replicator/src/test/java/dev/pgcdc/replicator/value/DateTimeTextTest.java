@@ -33,4 +33,33 @@ class DateTimeTextTest {
                     .isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(value));
         }
     }
+
+    @Test
+    void printsUtcTimestampsWithoutParsingAsTheParserDoes() {
+        SplittableRandom random = new SplittableRandom(15);
+        DateTimeFormatter postgres = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+        int[] micros = {0, 1, 10, 500_000, 120_000, 999_999, 100_000};
+        for (int i = 0; i < 20_000; i++) {
+            LocalDateTime value = LocalDateTime.of(random.nextInt(1, 10_000), random.nextInt(1, 13), random.nextInt(1, 29),
+                    random.nextInt(24), random.nextInt(60), random.nextInt(60));
+            int micro = i < micros.length ? micros[i] : random.nextInt(1_000_000);
+            // As PostgreSQL prints it in a UTC session: the fraction without trailing zeros, offset +00.
+            String fraction = micro == 0 ? "" : ("." + String.format("%06d", micro)).replaceAll("0+$", "");
+            String text = postgres.format(value) + fraction + "+00";
+
+            assertThat(DateTimeText.utcAsIso(text)).as(text)
+                    .isEqualTo(DateTimeText.parsedTimestampWithTimeZone(text).textValue());
+        }
+    }
+
+    @Test
+    void leavesEveryOtherTimestampShapeToTheParser() {
+        for (String text : new String[] {"2024-02-29 13:14:15+01", "2024-02-29 13:14:15.5-03:30", "0044-03-15 12:00:00+00 BC",
+            "10000-01-01 00:00:00+00", "2024-02-29 13:14:15.50+00", "2024-02-29 13:14:15.+00", "2024-02-29T13:14:15+00",
+            "infinity", "-infinity", "2024-02-29 13:14+00"}) {
+            assertThat(DateTimeText.utcAsIso(text)).as(text).isNull();
+        }
+        assertThat(DateTimeText.timestampWithTimeZone("2024-02-29 13:14:15.5-03:30").textValue())
+                .isEqualTo("2024-02-29T16:44:15.5Z");
+    }
 }

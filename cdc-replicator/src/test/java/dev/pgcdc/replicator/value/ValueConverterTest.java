@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hand-written values for the cases the recorded fixtures do not reach, above all malformed text. */
 class ValueConverterTest {
@@ -158,6 +159,19 @@ class ValueConverterTest {
                 .isEqualTo("\"P2562047788DT1H2M3.0001S\"");
         assertThat(json(BuiltinTypeCatalog.INTERVAL, "-2562047788:00:54.775807"))
                 .isEqualTo("\"PT-2562047788H-54.775807S\"");
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"0", "-0.5", "0.000", "12.50", "123456789012345678901234567890.000000000000000000001"})
+    void numericIsCarriedAsItsTextWhenThatIsAJsonNumber(String text) {
+        assertThat(NumericText.isPlainJsonNumber(text)).isTrue();
+        assertThat(json(BuiltinTypeCatalog.NUMERIC, text)).isEqualTo(text);
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"", "-", ".5", "5.", "01", "-01.5", "+1", "1e5", "1.2.3", "1,5", " 1", "NaN"})
+    void textThatIsNoPlainJsonNumberIsNotOne(String text) {
+        assertThat(NumericText.isPlainJsonNumber(text)).isFalse();
     }
 
     @Test

@@ -212,11 +212,13 @@ final class ChangeEventWriter {
 
     /**
      * A record key's bytes choose its partition, so they must not depend on how a value was carried:
-     * a raw JSON value (jsonb) is written as its parsed tree, compact, as every other value is.
+     * a raw JSON object, array or string (jsonb) is written as its parsed tree, compact, as every other
+     * value is. A raw number (numeric, or a jsonb number) is already what its tree would write.
      */
     private static void writeKeyValue(JsonGenerator g, JsonNode value) throws IOException {
         String raw = rawJson(value);
-        writeValue(g, raw == null ? value : ChangeEventCodec.MAPPER.readTree(raw));
+        boolean compact = raw == null || raw.isEmpty() || "{[\"".indexOf(raw.charAt(0)) < 0;
+        writeValue(g, compact ? value : ChangeEventCodec.MAPPER.readTree(raw));
     }
 
     /** The text of a raw JSON value (a {@link RawValue} text in a {@link POJONode}), else null. */

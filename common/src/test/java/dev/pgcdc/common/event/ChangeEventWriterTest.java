@@ -64,6 +64,17 @@ class ChangeEventWriterTest {
     }
 
     @Test
+    void writesARawNumberAsItIsInTheRecordKey() {
+        ChangeEventWriter writer = new ChangeEventWriter();
+        ObjectNode row = object().putRawValue("price", new RawValue("-0.000000100"));
+        ChangeEvent event = new ChangeEvent(null, row, Op.CREATE, TS_MS, source("public", "prices"), row,
+                List.of(new Column("price", "numeric", true)), List.of());
+
+        assertThat(new String(writer.key(event), UTF_8))
+                .isEqualTo("{\"schema\":\"public\",\"table\":\"prices\",\"key\":{\"price\":-0.000000100}}");
+    }
+
+    @Test
     void aWriterReusedForManyEventsWritesEachAlone() {
         ChangeEventWriter writer = new ChangeEventWriter();
         List<ChangeEvent> events = TestEvents.everyKindOfEvent();
