@@ -2,6 +2,7 @@ package dev.pgcdc.replicator.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.replicator.value.ValueConverter;
+import java.util.function.Function;
 
 /**
  * {@link ColumnTypes} backed by the {@link ValueConverter}: the type name is pg_type.typname, or
@@ -18,6 +19,7 @@ public final class ConvertedColumnTypes implements ColumnTypes {
     @Override
     public ColumnType of(int typeOid, int typeModifier) {
         String name = converter.typeName(typeOid).orElse("oid:" + Integer.toUnsignedString(typeOid));
+        Function<String, JsonNode> conversion = converter.forType(typeOid);
         return new ColumnType() {
             @Override
             public String name() {
@@ -26,7 +28,7 @@ public final class ConvertedColumnTypes implements ColumnTypes {
 
             @Override
             public JsonNode toJson(String text) {
-                return converter.toJson(typeOid, text);
+                return conversion.apply(text);
             }
         };
     }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
  * Converts a column value from pgoutput's text form to a Jackson {@link JsonNode}, given the column's
@@ -40,11 +41,24 @@ public final class ValueConverter {
      * @return a JSON null for a null text, otherwise the converted value; never null
      */
     public JsonNode toJson(int typeOid, String text) {
-        if (text == null) {
-            return NullNode.instance;
+        return text == null ? NullNode.instance : convert(conversion(typeOid), text);
+    }
+
+    /**
+     * {@link #toJson} for one type, resolved now: for the columns of a relation, whose values then skip
+     * the per-value lookup. A type the catalog does not know yet is still looked up per value.
+     */
+    public Function<String, JsonNode> forType(int typeOid) {
+        if (catalog.lookup(typeOid).isEmpty()) {
+            return text -> toJson(typeOid, text);
         }
+        TextConversion conversion = conversion(typeOid);
+        return text -> text == null ? NullNode.instance : convert(conversion, text);
+    }
+
+    private static JsonNode convert(TextConversion conversion, String text) {
         try {
-            return conversion(typeOid).convert(text);
+            return conversion.convert(text);
         } catch (IllegalArgumentException | DateTimeException e) {
             return TextNode.valueOf(text);
         }

@@ -31,9 +31,11 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -59,6 +61,8 @@ final class ChangeEventWriter {
     private JsonGenerator generator;
     private List<Column> lastColumns;
     private SerializedString lastColumnsJson;
+    private final Map<SourceHead, SourceHead> sourceHeads = new HashMap<>();
+    private SourceHead lastSourceHead;
 
     byte[] event(ChangeEvent event) {
         try {
@@ -146,20 +150,11 @@ final class ChangeEventWriter {
         return bytes;
     }
 
-    private static void writeSource(JsonGenerator g, Source source) throws IOException {
+    private void writeSource(JsonGenerator g, Source source) throws IOException {
         g.writeStartObject();
         g.writeFieldName(VERSION);
-        writeStringOrNull(g, source.version());
-        g.writeFieldName(CONNECTOR);
-        writeStringOrNull(g, source.connector());
-        g.writeFieldName(NAME);
-        writeStringOrNull(g, source.name());
-        g.writeFieldName(DB);
-        writeStringOrNull(g, source.db());
-        g.writeFieldName(SCHEMA);
-        g.writeString(source.schema());
-        g.writeFieldName(TABLE);
-        g.writeString(source.table());
+        // The rest of the table's members go out as one raw value: the generator adds the comma before tx_id.
+        g.writeRawValue(sourceHead(source));
         g.writeFieldName(TX_ID);
         if (source.txId() == null) {
             g.writeNull();
@@ -177,6 +172,89 @@ final class ChangeEventWriter {
         g.writeFieldName(SNAPSHOT);
         g.writeString(source.snapshot().text());
         g.writeEndObject();
+    }
+
+    /**
+     * The source's version, connector, name, db, schema and table as JSON, from the version's value to
+     * the table's: the same for every event of a table, so written once per table and then copied.
+     */
+    private SerializedString sourceHead(Source source) throws IOException {
+        SourceHead last = lastSourceHead;
+        if (last != null && last.matches(source)) {
+            return last.json;
+        }
+        SourceHead head = sourceHeads.get(new SourceHead(source, null));
+        if (head == null) {
+            if (sourceHeads.size() >= MAX_CACHED_SHAPES) {
+                sourceHeads.clear();
+            }
+            ByteArrayBuilder bytes = new ByteArrayBuilder(128);
+            try (JsonGenerator g = ChangeEventCodec.MAPPER.createGenerator(bytes)) {
+                g.writeStartObject();
+                g.writeFieldName(VERSION);
+                writeStringOrNull(g, source.version());
+                g.writeFieldName(CONNECTOR);
+                writeStringOrNull(g, source.connector());
+                g.writeFieldName(NAME);
+                writeStringOrNull(g, source.name());
+                g.writeFieldName(DB);
+                writeStringOrNull(g, source.db());
+                g.writeFieldName(SCHEMA);
+                g.writeString(source.schema());
+                g.writeFieldName(TABLE);
+                g.writeString(source.table());
+                g.writeEndObject();
+            }
+            // From after {"version": to before the closing brace.
+            String object = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+            String json = object.substring(VERSION.charLength() + 4, object.length() - 1);
+            head = new SourceHead(source, new SerializedString(json));
+            sourceHeads.put(head, head);
+        }
+        lastSourceHead = head;
+        return head.json;
+    }
+
+    /** A source's table members (equality and hash over them) and their JSON. */
+    private static final class SourceHead {
+        final String version;
+        final String connector;
+        final String name;
+        final String db;
+        final String schema;
+        final String table;
+        final SerializedString json;
+
+        SourceHead(Source source, SerializedString json) {
+            this.version = source.version();
+            this.connector = source.connector();
+            this.name = source.name();
+            this.db = source.db();
+            this.schema = source.schema();
+            this.table = source.table();
+            this.json = json;
+        }
+
+        /** Reference checks first: a table's events share these strings. */
+        boolean matches(Source source) {
+            return same(version, source.version()) && same(connector, source.connector()) && same(name, source.name())
+                    && same(db, source.db()) && same(schema, source.schema()) && same(table, source.table());
+        }
+
+        private static boolean same(String a, String b) {
+            return a == b || a != null && a.equals(b);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SourceHead that && same(version, that.version) && same(connector, that.connector)
+                    && same(name, that.name) && same(db, that.db) && schema.equals(that.schema) && table.equals(that.table);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(version, connector, name, db, schema, table);
+        }
     }
 
     /** Key columns first in key order, then (defensively) any other key members by name. */

@@ -75,6 +75,26 @@ class ChangeEventWriterTest {
     }
 
     @Test
+    void writesEachSourceAsItIsWhenSourcesAlternate() throws JsonProcessingException {
+        ChangeEventWriter writer = new ChangeEventWriter();
+        List<Source> sources = List.of(
+                new Source("1", Source.CONNECTOR, "slot_a", "db", "public", "t", 1L, 1, 2, 0, TS_MS, SnapshotMarker.FALSE),
+                new Source("1", Source.CONNECTOR, "slot_b", "db", "public", "t", 1L, 1, 2, 0, TS_MS, SnapshotMarker.FALSE),
+                new Source("1", Source.CONNECTOR, "slot_a", null, "public", "t", 1L, 1, 2, 0, TS_MS, SnapshotMarker.FALSE),
+                new Source(null, Source.CONNECTOR, "slot_a", "db", "public", "t", 1L, 1, 2, 0, TS_MS, SnapshotMarker.FALSE),
+                new Source("1", Source.CONNECTOR, "slot_a", "db", "p\u00fcblic", "t\"", 1L, 1, 2, 0, TS_MS, SnapshotMarker.TRUE));
+        List<Column> columns = List.of(new Column("id", "int8", true));
+        for (int round = 0; round < 2; round++) {
+            for (Source source : sources) {
+                ChangeEvent event = new ChangeEvent(null, object().put("id", 1L), Op.CREATE, TS_MS, source,
+                        object().put("id", 1L), columns, List.of());
+                assertThat(new String(writer.event(event), UTF_8)).as("%s", source)
+                        .isEqualTo(new String(REFERENCE.writeValueAsBytes(event), UTF_8));
+            }
+        }
+    }
+
+    @Test
     void aWriterReusedForManyEventsWritesEachAlone() {
         ChangeEventWriter writer = new ChangeEventWriter();
         List<ChangeEvent> events = TestEvents.everyKindOfEvent();
