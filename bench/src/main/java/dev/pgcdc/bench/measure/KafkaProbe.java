@@ -134,7 +134,7 @@ public final class KafkaProbe implements AutoCloseable {
 
     /**
      * The topic's partitions, described once it exists and then kept (the harness never adds partitions):
-     * the end offsets are polled every 20 ms while a daemon is measured, and a describe per poll doubled
+     * the end offsets are polled every 50 ms while a daemon is measured, and a describe per poll doubled
      * the requests the probe sends the broker under test.
      */
     private List<TopicPartition> partitions(String topic) {

@@ -80,7 +80,8 @@ final class DateTimeText {
             return null;
         }
         int end = length - 3;
-        if (end > 19 && (text.charAt(19) != '.' || end == 20 || !digits(text, 20, end) || text.charAt(end - 1) == '0')) {
+        boolean fraction = end > 19;
+        if (fraction && (text.charAt(19) != '.' || end == 20 || !digits(text, 20, end) || text.charAt(end - 1) == '0')) {
             return null;
         }
         char[] iso = new char[end + 1];

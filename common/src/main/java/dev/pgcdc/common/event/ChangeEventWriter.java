@@ -248,7 +248,8 @@ final class ChangeEventWriter {
         @Override
         public boolean equals(Object other) {
             return other instanceof SourceHead that && same(version, that.version) && same(connector, that.connector)
-                    && same(name, that.name) && same(db, that.db) && schema.equals(that.schema) && table.equals(that.table);
+                    && same(name, that.name) && same(db, that.db) && schema.equals(that.schema)
+                    && table.equals(that.table);
         }
 
         @Override
