@@ -153,7 +153,7 @@ final class ChangeEventWriter {
     private void writeSource(JsonGenerator g, Source source) throws IOException {
         g.writeStartObject();
         g.writeFieldName(VERSION);
-        // The rest of the table's members go out as one raw value: the generator adds the comma before tx_id.
+        // The rest of the table's members go out as one raw value; the generator adds the comma before txId.
         g.writeRawValue(sourceHead(source));
         g.writeFieldName(TX_ID);
         if (source.txId() == null) {
