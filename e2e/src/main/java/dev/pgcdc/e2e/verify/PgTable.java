@@ -1,5 +1,7 @@
 package dev.pgcdc.e2e.verify;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.common.config.TableId;
@@ -7,6 +9,8 @@ import dev.pgcdc.common.event.ChangeEventCodec;
 import dev.pgcdc.replicator.pg.JdbcTypeCatalog;
 import dev.pgcdc.replicator.value.BuiltinTypeCatalog;
 import dev.pgcdc.replicator.value.ValueConverter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -136,7 +140,23 @@ public final class PgTable {
             ColumnInfo column = columns.get(i);
             row.set(column.name(), converter.toJson(column.typeOid(), rs.getString(i + 1)));
         }
-        return row;
+        return asTheSinkReadsIt(row);
+    }
+
+    /**
+     * The row as the sink reads it from an event: the replicator carries jsonb and numeric values as
+     * PostgreSQL's text (raw JSON), which the sink sees parsed.
+     */
+    private static ObjectNode asTheSinkReadsIt(ObjectNode row) {
+        try {
+            ByteArrayBuilder bytes = new ByteArrayBuilder();
+            try (JsonGenerator generator = ChangeEventCodec.MAPPER.createGenerator(bytes)) {
+                ChangeEventCodec.writeTree(generator, row);
+            }
+            return (ObjectNode) ChangeEventCodec.readTree(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot re-read a converted row", e);
+        }
     }
 
     private ObjectNode key(ObjectNode row) {
