@@ -53,8 +53,13 @@ class SqliteLogWriterTest {
             assertThat(writer.droppedLines()).isEqualTo(15);
 
             Files.delete(blocker);
-            clock.advance(Duration.ofSeconds(31));
-            await().atMost(Duration.ofSeconds(10)).until(() -> LogDatabase.rows(file).size() == 11);
+            // The writer schedules its retry from the clock as it reads it after the failed open, which on
+            // a busy machine can be after a single advance here; advancing past the interval on every
+            // poll makes the retry due whenever the failure was recorded.
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                clock.advance(Duration.ofSeconds(31));
+                return LogDatabase.rows(file).size() == 11;
+            });
         }
         List<LogRecord> rows = LogDatabase.rows(file);
         LogRecord report = rows.get(0);
