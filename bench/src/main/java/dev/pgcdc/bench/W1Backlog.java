@@ -32,8 +32,8 @@ import java.util.Properties;
 
 /**
  * W1, the backlog: one backlog of INSERTs then UPDATEs is written once, after one logical slot per
- * measured run was created, so every run (replicator, pg_recvlogical, Debezium, in turn) drains the
- * very same WAL from its own slot. Then the sink drains the replicator's topic into Elasticsearch, and
+ * measured run was created, so every run (replicator, pg_recvlogical, Debezium, in turn, reversed in
+ * even repetitions: {@link RunOrder}) drains the very same WAL from its own slot. Then the sink drains the replicator's topic into Elasticsearch, and
  * the raw-bulk baseline indexes the same documents with the same bulk size.
  */
 final class W1Backlog {
@@ -87,18 +87,25 @@ final class W1Backlog {
         Runs dbzWarm = new Runs();
         for (int r = 1; r <= runs; r++) {
             int run = r;
-            attempt("W1 replicator run " + r, () -> replicator("rep", run, Daemons.REPLICATOR_JVM_OPTIONS, repRate,
-                    repWall, repRss, repWarm));
-            attempt("W1 replicator with default JVM options run " + r, () -> replicator("repdef", run, List.of(),
-                    defaultRate, new Runs(), defaultRss, new Runs()));
+            List<NamedStep> steps = new ArrayList<>();
+            steps.add(new NamedStep("replicator", "W1 replicator run " + r, () -> replicator("rep", run,
+                    Daemons.REPLICATOR_JVM_OPTIONS, repRate, repWall, repRss, repWarm)));
+            steps.add(new NamedStep("replicator with default JVM options", "W1 replicator with default JVM options run " + r,
+                    () -> replicator("repdef", run, List.of(), defaultRate, new Runs(), defaultRss, new Runs())));
             for (int c = 0; c < candidates.size(); c++) {
                 int candidate = c;
-                attempt("W1 replicator with " + candidates.get(c) + " run " + r, () -> replicator("cand" + (candidate + 1),
-                        run, candidates.get(candidate), candidateRuns.get(candidate)[0], new Runs(),
-                        candidateRuns.get(candidate)[1], new Runs()));
+                steps.add(new NamedStep("replicator with " + String.join(" ", candidates.get(c)), "W1 replicator with "
+                        + candidates.get(c) + " run " + r, () -> replicator("cand" + (candidate + 1), run,
+                        candidates.get(candidate), candidateRuns.get(candidate)[0], new Runs(),
+                        candidateRuns.get(candidate)[1], new Runs())));
             }
-            attempt("W1 pg_recvlogical run " + r, () -> recvlogical(run, recvRate));
-            attempt("W1 Debezium run " + r, () -> debezium(run, dbzRate, dbzWall, dbzRss, dbzWarm));
+            steps.add(new NamedStep("pg_recvlogical", "W1 pg_recvlogical run " + r, () -> recvlogical(run, recvRate)));
+            steps.add(new NamedStep("Debezium", "W1 Debezium run " + r, () -> debezium(run, dbzRate, dbzWall, dbzRss, dbzWarm)));
+            if (r == 1) {
+                ctx.results.note("W1 order of the runs from the slots: " + RunOrder.describe(
+                        steps.stream().map(NamedStep::name).toList(), runs));
+            }
+            RunOrder.forRepetition(steps, r).forEach(step -> attempt(step.what(), step.step()));
         }
         String documented = String.join(" ", Daemons.REPLICATOR_JVM_OPTIONS);
         add(repRate, "w1.replicator.rate", "replicator → Kafka, events/s (first event to last ack), JVM options "
@@ -167,22 +174,30 @@ final class W1Backlog {
             ctx.results.notDone("W1 sink: es-sink/target/es-sink.jar is missing");
         }
         // Sink and raw bulk take turns, so that each pair meets Elasticsearch equally warm (its JIT and
-        // caches warm up over the first run, which both would otherwise leave to the sink).
+        // caches warm up over the first run, which both would otherwise leave to the sink), and even
+        // repetitions reverse the order, so that neither is always the later one (RunOrder).
         for (int r = 1; r <= ctx.scale.runs(); r++) {
             int run = r;
+            List<NamedStep> steps = new ArrayList<>();
             if (ctx.daemons.sinkAvailable()) {
-                attempt("W1 sink run " + r, () -> sink(run, "", Daemons.sinkJvmOptions(), topic, sinkRate, sinkWall,
-                        sinkRss, sinkWarm));
+                steps.add(new NamedStep("sink", "W1 sink run " + r, () -> sink(run, "", Daemons.sinkJvmOptions(), topic,
+                        sinkRate, sinkWall, sinkRss, sinkWarm)));
             }
             if (!rawBodies.isEmpty()) {
-                attempt("W1 raw bulk run " + r, () -> rawBulk(run, rawBodies, rawRate));
+                steps.add(new NamedStep("raw bulk", "W1 raw bulk run " + r, () -> rawBulk(run, rawBodies, rawRate)));
             }
             for (int c = 0; c < sinkCandidates.size() && ctx.daemons.sinkAvailable(); c++) {
                 int candidate = c;
-                attempt("W1 sink with " + sinkCandidates.get(c) + " run " + r, () -> sink(run, "c" + (candidate + 1),
+                steps.add(new NamedStep("sink with " + String.join(" ", sinkCandidates.get(c)), "W1 sink with "
+                        + sinkCandidates.get(c) + " run " + r, () -> sink(run, "c" + (candidate + 1),
                         sinkCandidates.get(candidate), topic, sinkCandidateRuns.get(candidate)[0], new Runs(),
-                        sinkCandidateRuns.get(candidate)[1], new Runs()));
+                        sinkCandidateRuns.get(candidate)[1], new Runs())));
             }
+            if (r == 1) {
+                ctx.results.note("W1 order of the sink's and raw bulk's runs: " + RunOrder.describe(
+                        steps.stream().map(NamedStep::name).toList(), ctx.scale.runs()));
+            }
+            RunOrder.forRepetition(steps, r).forEach(step -> attempt(step.what(), step.step()));
         }
         if (sinkIndexOfRun1 == null && !rawBodies.isEmpty()) {
             ctx.results.note("W1 raw bulk used dynamic mappings (no sink index to copy the mapping from)");
@@ -468,6 +483,10 @@ final class W1Backlog {
 
     private static String slot(String kind, int run) {
         return "w1_" + kind + "_" + run;
+    }
+
+    /** A measured run: {@code name} for the report's order note, {@code what} for its failure message. */
+    private record NamedStep(String name, String what, Step step) {
     }
 
     @FunctionalInterface
