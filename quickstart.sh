@@ -89,7 +89,8 @@ log "starting cdc-replicator and es-sink (java -jar)"
 # collector keep its peak RSS near 240 MiB at full speed instead of ~550 MiB with the JVM's defaults.
 java -Xmx256m -XX:+UseSerialGC -jar cdc-replicator/target/cdc-replicator.jar --config "$work/config.yaml" >"$work/replicator.log" 2>&1 &
 pids+=($!)
-java -jar es-sink/target/es-sink.jar --config "$work/config.yaml" >"$work/sink.log" 2>&1 &
+# The sink's documented option (README): the serial collector, faster and leaner than G1 beside Elasticsearch.
+java -XX:+UseSerialGC -jar es-sink/target/es-sink.jar --config "$work/config.yaml" >"$work/sink.log" 2>&1 &
 pids+=($!)
 
 count() { curl -s "$ES_URL/$1/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p'; }

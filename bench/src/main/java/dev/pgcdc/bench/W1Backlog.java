@@ -165,6 +165,8 @@ final class W1Backlog {
         Runs sinkRss = new Runs();
         Runs sinkWarm = new Runs();
         Runs rawRate = new Runs();
+        Runs sinkDefaultRate = new Runs();
+        Runs sinkDefaultRss = new Runs();
         List<List<String>> sinkCandidates = optionSets("BENCH_W1_SINK_JVM");
         List<Runs[]> sinkCandidateRuns = new ArrayList<>();
         sinkCandidates.forEach(options -> sinkCandidateRuns.add(new Runs[] {new Runs(), new Runs()}));
@@ -186,6 +188,10 @@ final class W1Backlog {
             if (!rawBodies.isEmpty()) {
                 steps.add(new NamedStep("raw bulk", "W1 raw bulk run " + r, () -> rawBulk(run, rawBodies, rawRate)));
             }
+            if (ctx.daemons.sinkAvailable() && !Daemons.sinkJvmOptions().isEmpty()) {
+                steps.add(new NamedStep("sink with default JVM options", "W1 sink with default JVM options run " + r,
+                        () -> sink(run, "def", List.of(), topic, sinkDefaultRate, new Runs(), sinkDefaultRss, new Runs())));
+            }
             for (int c = 0; c < sinkCandidates.size() && ctx.daemons.sinkAvailable(); c++) {
                 int candidate = c;
                 steps.add(new NamedStep("sink with " + String.join(" ", sinkCandidates.get(c)), "W1 sink with "
@@ -202,12 +208,16 @@ final class W1Backlog {
         if (sinkIndexOfRun1 == null && !rawBodies.isEmpty()) {
             ctx.results.note("W1 raw bulk used dynamic mappings (no sink index to copy the mapping from)");
         }
-        add(sinkRate, "w1.sink.rate", "es-sink Kafka → Elasticsearch, events/s (first commit to last commit)"
-                + (Daemons.sinkJvmOptions().isEmpty() ? "" : ", " + Daemons.describeSinkJvmOptions()), "events/s");
+        add(sinkRate, "w1.sink.rate", "es-sink Kafka → Elasticsearch, events/s (first commit to last commit), "
+                + Daemons.describeSinkJvmOptions(), "events/s");
         add(sinkWall, "w1.sink.wall_rate", "es-sink, events/s incl. JVM start", "events/s");
         add(sinkWarm, "w1.sink.second_half.rate", "es-sink, events/s over the second half of the backlog"
                 + " (informational)", "events/s");
         add(sinkRss, "w1.sink.peak_rss", "es-sink peak RSS (VmHWM), " + Daemons.describeSinkJvmOptions(), "MiB");
+        add(sinkDefaultRate, "w1.sink.default_jvm.rate", "es-sink Kafka → Elasticsearch, events/s, default JVM options"
+                + " (informational)", "events/s");
+        add(sinkDefaultRss, "w1.sink.default_jvm.peak_rss", "es-sink peak RSS (VmHWM), default JVM options"
+                + " (informational)", "MiB");
         for (int c = 0; c < sinkCandidates.size(); c++) {
             String options = String.join(" ", sinkCandidates.get(c));
             add(sinkCandidateRuns.get(c)[0], "w1.sink.cand" + (c + 1) + ".rate", "es-sink Kafka → Elasticsearch, events/s,"
@@ -352,7 +362,8 @@ final class W1Backlog {
         }
     }
 
-    /** @param kind "" for the sink run whose figures are compared, else the candidate's name ({@code c1}, ...) */
+    /** @param kind "" for the sink run whose figures are compared, {@code def} for the run with the JVM's default
+     *     options, else the candidate's name ({@code c1}, ...) */
     private void sink(int run, String kind, List<String> jvmOptions, String topic, Runs rate, Runs wall, Runs rss,
                       Runs warm)
             throws Exception {
@@ -377,7 +388,8 @@ final class W1Backlog {
             rate.add(progress.rate(), usage.describe());
             warm.add(progress.secondHalfRate(), "");
             wall.add(events / ((progress.doneNanos() - p.startedNanos()) / 1e9), "");
-            ctx.results.note("W1 sink " + (kind.isEmpty() ? "" : jvmOptions + " ") + "run " + run + ": "
+            String options = kind.isEmpty() ? "" : jvmOptions.isEmpty() ? "default JVM options " : jvmOptions + " ";
+            ctx.results.note("W1 sink " + options + "run " + run + ": "
                     + SinkNotes.bulkRequests((Integer) sinkConfig.get("metrics", "sink_port")) + "; "
                     + SinkNotes.esWork(ctx, index));
             if (run == 1 && kind.isEmpty()) {
