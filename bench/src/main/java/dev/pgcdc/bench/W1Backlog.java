@@ -33,8 +33,9 @@ import java.util.Properties;
 /**
  * W1, the backlog: one backlog of INSERTs then UPDATEs is written once, after one logical slot per
  * measured run was created, so every run (replicator, pg_recvlogical, Debezium, in turn, reversed in
- * even repetitions: {@link RunOrder}) drains the very same WAL from its own slot. Then the sink drains the replicator's topic into Elasticsearch, and
- * the raw-bulk baseline indexes the same documents with the same bulk size.
+ * even repetitions: {@link RunOrder}) drains the very same WAL from its own slot. Then the sink drains
+ * the replicator's topic into Elasticsearch, and the raw-bulk baseline indexes the same documents with
+ * the same bulk size.
  */
 final class W1Backlog {
 
@@ -88,24 +89,23 @@ final class W1Backlog {
         for (int r = 1; r <= runs; r++) {
             int run = r;
             List<NamedStep> steps = new ArrayList<>();
-            steps.add(new NamedStep("replicator", "W1 replicator run " + r, () -> replicator("rep", run,
-                    Daemons.REPLICATOR_JVM_OPTIONS, repRate, repWall, repRss, repWarm)));
-            steps.add(new NamedStep("replicator with default JVM options", "W1 replicator with default JVM options run " + r,
-                    () -> replicator("repdef", run, List.of(), defaultRate, new Runs(), defaultRss, new Runs())));
+            steps.add(new NamedStep("replicator", () -> replicator("rep", run, Daemons.REPLICATOR_JVM_OPTIONS, repRate,
+                    repWall, repRss, repWarm)));
+            steps.add(new NamedStep("replicator with default JVM options", () -> replicator("repdef", run, List.of(),
+                    defaultRate, new Runs(), defaultRss, new Runs())));
             for (int c = 0; c < candidates.size(); c++) {
                 int candidate = c;
-                steps.add(new NamedStep("replicator with " + String.join(" ", candidates.get(c)), "W1 replicator with "
-                        + candidates.get(c) + " run " + r, () -> replicator("cand" + (candidate + 1), run,
-                        candidates.get(candidate), candidateRuns.get(candidate)[0], new Runs(),
-                        candidateRuns.get(candidate)[1], new Runs())));
+                steps.add(new NamedStep("replicator with " + String.join(" ", candidates.get(c)), () -> replicator(
+                        "cand" + (candidate + 1), run, candidates.get(candidate), candidateRuns.get(candidate)[0],
+                        new Runs(), candidateRuns.get(candidate)[1], new Runs())));
             }
-            steps.add(new NamedStep("pg_recvlogical", "W1 pg_recvlogical run " + r, () -> recvlogical(run, recvRate)));
-            steps.add(new NamedStep("Debezium", "W1 Debezium run " + r, () -> debezium(run, dbzRate, dbzWall, dbzRss, dbzWarm)));
+            steps.add(new NamedStep("pg_recvlogical", () -> recvlogical(run, recvRate)));
+            steps.add(new NamedStep("Debezium", () -> debezium(run, dbzRate, dbzWall, dbzRss, dbzWarm)));
             if (r == 1) {
                 ctx.results.note("W1 order of the runs from the slots: " + RunOrder.describe(
                         steps.stream().map(NamedStep::name).toList(), runs));
             }
-            RunOrder.forRepetition(steps, r).forEach(step -> attempt(step.what(), step.step()));
+            runInOrder(steps, r);
         }
         String documented = String.join(" ", Daemons.REPLICATOR_JVM_OPTIONS);
         add(repRate, "w1.replicator.rate", "replicator → Kafka, events/s (first event to last ack), JVM options "
@@ -182,28 +182,27 @@ final class W1Backlog {
             int run = r;
             List<NamedStep> steps = new ArrayList<>();
             if (ctx.daemons.sinkAvailable()) {
-                steps.add(new NamedStep("sink", "W1 sink run " + r, () -> sink(run, "", Daemons.sinkJvmOptions(), topic,
-                        sinkRate, sinkWall, sinkRss, sinkWarm)));
+                steps.add(new NamedStep("sink", () -> sink(run, "", Daemons.sinkJvmOptions(), topic, sinkRate, sinkWall,
+                        sinkRss, sinkWarm)));
             }
             if (!rawBodies.isEmpty()) {
-                steps.add(new NamedStep("raw bulk", "W1 raw bulk run " + r, () -> rawBulk(run, rawBodies, rawRate)));
+                steps.add(new NamedStep("raw bulk", () -> rawBulk(run, rawBodies, rawRate)));
             }
             if (ctx.daemons.sinkAvailable() && !Daemons.sinkJvmOptions().isEmpty()) {
-                steps.add(new NamedStep("sink with default JVM options", "W1 sink with default JVM options run " + r,
-                        () -> sink(run, "def", List.of(), topic, sinkDefaultRate, new Runs(), sinkDefaultRss, new Runs())));
+                steps.add(new NamedStep("sink with default JVM options", () -> sink(run, "def", List.of(), topic,
+                        sinkDefaultRate, new Runs(), sinkDefaultRss, new Runs())));
             }
             for (int c = 0; c < sinkCandidates.size() && ctx.daemons.sinkAvailable(); c++) {
                 int candidate = c;
-                steps.add(new NamedStep("sink with " + String.join(" ", sinkCandidates.get(c)), "W1 sink with "
-                        + sinkCandidates.get(c) + " run " + r, () -> sink(run, "c" + (candidate + 1),
-                        sinkCandidates.get(candidate), topic, sinkCandidateRuns.get(candidate)[0], new Runs(),
-                        sinkCandidateRuns.get(candidate)[1], new Runs())));
+                steps.add(new NamedStep("sink with " + String.join(" ", sinkCandidates.get(c)), () -> sink(run,
+                        "c" + (candidate + 1), sinkCandidates.get(candidate), topic, sinkCandidateRuns.get(candidate)[0],
+                        new Runs(), sinkCandidateRuns.get(candidate)[1], new Runs())));
             }
             if (r == 1) {
                 ctx.results.note("W1 order of the sink's and raw bulk's runs: " + RunOrder.describe(
                         steps.stream().map(NamedStep::name).toList(), ctx.scale.runs()));
             }
-            RunOrder.forRepetition(steps, r).forEach(step -> attempt(step.what(), step.step()));
+            runInOrder(steps, r);
         }
         if (sinkIndexOfRun1 == null && !rawBodies.isEmpty()) {
             ctx.results.note("W1 raw bulk used dynamic mappings (no sink index to copy the mapping from)");
@@ -497,8 +496,13 @@ final class W1Backlog {
         return "w1_" + kind + "_" + run;
     }
 
-    /** A measured run: {@code name} for the report's order note, {@code what} for its failure message. */
-    private record NamedStep(String name, String what, Step step) {
+    /** Runs repetition {@code run}'s steps in {@link RunOrder}'s order; a failed step is reported, not fatal. */
+    private void runInOrder(List<NamedStep> steps, int run) {
+        RunOrder.forRepetition(steps, run).forEach(step -> attempt("W1 " + step.name() + " run " + run, step.step()));
+    }
+
+    /** A measured run, named as the report's order note and failure messages give it. */
+    private record NamedStep(String name, Step step) {
     }
 
     @FunctionalInterface
